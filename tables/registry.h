@@ -1,0 +1,37 @@
+/*
+ * registry.h - every table spoor serves. To add a table: write its spec
+ * and generator in the family's file under tables/, declare the spec
+ * here, and list it in registry.c.
+ */
+#ifndef SPOOR_TABLES_REGISTRY_H
+#define SPOOR_TABLES_REGISTRY_H
+
+#include <stddef.h>
+
+#include "table_spec.h"
+
+/* tables/processes.c */
+extern const struct table_spec processes_spec;
+/* tables/users.c */
+extern const struct table_spec users_spec;
+extern const struct table_spec groups_spec;
+extern const struct table_spec user_groups_spec;
+/* tables/host.c */
+extern const struct table_spec system_info_spec;
+extern const struct table_spec os_version_spec;
+extern const struct table_spec kernel_info_spec;
+/* tables/resources.c */
+extern const struct table_spec uptime_spec;
+extern const struct table_spec load_average_spec;
+extern const struct table_spec memory_info_spec;
+extern const struct table_spec cpu_time_spec;
+/* tables/time.c */
+extern const struct table_spec time_spec;
+/* tables/osquery.c */
+extern const struct table_spec osquery_info_spec;
+extern const struct table_spec osquery_flags_spec;
+
+extern const struct table_spec *const spoor_table_specs[];
+extern const size_t spoor_table_specs_count;
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * testutil.c - helpers shared by spoor's cmocka tests (see testutil.h).
+ */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "engine.h"
+#include "registry.h"
+#include "strbuf.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+struct engine *test_engine(const char *root)
+{
+	struct engine_opts opts = {
+		.root = root,
+		.tables = spoor_table_specs,
+		.ntables = spoor_table_specs_count,
+	};
+	struct strbuf err = STRBUF_INIT;
+	struct engine *eng = NULL;
+	int r = engine_open(&eng, &opts, &err);
+
+	if (r < 0)
+		fail_msg("engine_open(%s): %s", root ? root : "/", err.buf);
+	strbuf_release(&err);
+	return eng;
+}
+
+static int collect_begin(void *arg, sqlite3_stmt *stmt)
+{
+	struct test_rows *rows = arg;
+	int n = sqlite3_column_count(stmt);
+
+	for (size_t i = 0; i < rows->ncols; i++)
+		free(rows->names[i]);
+	free(rows->names);
+	rows->ncols = (size_t)n;
+	rows->names = xcalloc((size_t)n + 1, sizeof(char *));
+	for (int i = 0; i < n; i++)
+		rows->names[i] = xstrdup(sqlite3_column_name(stmt, i));
+	return 0;
+}
+
+static int collect_row(void *arg, sqlite3_stmt *stmt)
+{
+	struct test_rows *rows = arg;
+	size_t base = rows->nrows * rows->ncols;
+
+	rows->values = xreallocarray(rows->values, base + rows->ncols + 1, sizeof(char *));
+	for (size_t i = 0; i < rows->ncols; i++) {
+		const char *t = (const char *)sqlite3_column_text(stmt, (int)i);
+
+		rows->values[base + i] =
+			t ? xstrndup(t, (size_t)sqlite3_column_bytes(stmt, (int)i)) : NULL;
+	}
+	rows->nrows++;
+	return 0;
+}
+
+int test_query(struct engine *eng, const char *sql, struct test_rows *rows)
+{
+	struct result_sink sink = { .begin = collect_begin, .row = collect_row, .arg = rows };
+	struct strbuf err = STRBUF_INIT;
+	int r;
+
+	memset(rows, 0, sizeof(*rows));
+	r = engine_exec(eng, sql, &sink, &err);
+	if (r < 0)
+		rows->error = strbuf_detach(&err, NULL);
+	strbuf_release(&err);
+	return r;
+}
+
+void test_query_ok(struct engine *eng, const char *sql, struct test_rows *rows)
+{
+	if (test_query(eng, sql, rows) < 0)
+		fail_msg("query failed: %s\n  SQL: %s", rows->error, sql);
+}
+
+void test_rows_free(struct test_rows *rows)
+{
+	for (size_t i = 0; i < rows->nrows * rows->ncols; i++)
+		free(rows->values[i]);
+	free(rows->values);
+	for (size_t i = 0; i < rows->ncols; i++)
+		free(rows->names[i]);
+	free(rows->names);
+	free(rows->error);
+	memset(rows, 0, sizeof(*rows));
+}
+
+int test_col(const struct test_rows *rows, const char *col)
+{
+	for (size_t i = 0; i < rows->ncols; i++)
+		if (strcmp(rows->names[i], col) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *test_get(const struct test_rows *rows, size_t r, const char *col)
+{
+	int c = test_col(rows, col);
+
+	if (c < 0)
+		fail_msg("no column %s in result", col);
+	if (r >= rows->nrows)
+		fail_msg("row %zu out of range (%zu rows)", r, rows->nrows);
+	return rows->values[r * rows->ncols + (size_t)c];
+}
+
+static char *join_env(const char *var, const char *fallback, const char *rel)
+{
+	const char *base = getenv(var);
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s/%s", base && *base ? base : fallback, rel);
+	return strbuf_detach(&sb, NULL);
+}
+
+char *test_source_path(const char *rel)
+{
+	return join_env("SPOOR_SOURCE_DIR", ".", rel);
+}
+
+char *test_reference_path(const char *file)
+{
+	return join_env("SPOOR_REFERENCE_DIR", "../shared/reference", file);
+}
+
+char *test_run(const char *cmd)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	FILE *fp = popen(cmd, "r");
+	size_t n;
+	int st;
+
+	if (!fp)
+		fail_msg("cannot run %s: %s", cmd, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(&sb, buf, n);
+	st = pclose(fp);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("command failed (status %d): %s", st, cmd);
+	return strbuf_detach(&sb, NULL);
+}
+
+char *test_read_file(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (!fp)
+		fail_msg("cannot open %s: %s", path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(fp);
+	return strbuf_detach(&sb, NULL);
+}

@@ -1,0 +1,48 @@
+/*
+ * testutil.h - helpers shared by spoor's cmocka tests: an engine over
+ * every table (live or on a captured root), query results as strings,
+ * paths to test data, and running an independent tool for comparison.
+ */
+#ifndef SPOOR_TESTUTIL_H
+#define SPOOR_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine.h"
+
+/* An engine over all registered tables; root NULL = the live host.
+ * Fails the test on error. */
+struct engine *test_engine(const char *root);
+
+/* Query results with every value as text (NULL for SQL NULL). */
+struct test_rows {
+	size_t nrows;
+	size_t ncols;
+	char **names;  /* ncols */
+	char **values; /* nrows * ncols */
+	char *error;   /* set when the query failed */
+};
+
+/* Runs sql; returns 0 or the engine's error (message in rows->error). */
+int test_query(struct engine *eng, const char *sql, struct test_rows *rows);
+/* Like test_query, but fails the test with the message on error. */
+void test_query_ok(struct engine *eng, const char *sql, struct test_rows *rows);
+void test_rows_free(struct test_rows *rows);
+/* Value of a named column in row r; NULL for SQL NULL; fails the test
+ * when the column does not exist. */
+const char *test_get(const struct test_rows *rows, size_t r, const char *col);
+int test_col(const struct test_rows *rows, const char *col);
+
+/* $SPOOR_SOURCE_DIR/rel, or the reference dir for ref_path. */
+char *test_source_path(const char *rel);
+char *test_reference_path(const char *file);
+
+/* Runs a shell command and returns its stdout (malloc'd); fails the test
+ * when the command cannot run or exits non-zero. */
+char *test_run(const char *cmd);
+
+/* Reads a whole file (malloc'd, NUL-terminated). */
+char *test_read_file(const char *path);
+
+#endif
