@@ -188,6 +188,9 @@ int engine_open(struct engine **ret, const struct engine_opts *opts, struct strb
 	sqlite3_exec(eng->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 
 	rc = sqlfn_register_all(eng->db);
+	/* path functions (find_file_path_in_cmd, ...) look under the root */
+	if (rc == SQLITE_OK)
+		rc = sqlfn_register_path(eng->db, eng->rfs);
 	if (rc != SQLITE_OK) {
 		if (err)
 			strbuf_addf(err, "cannot register SQL functions: %s", sqlite3_errstr(rc));

@@ -12,9 +12,9 @@
 int sqlfn_register_all(sqlite3 *db)
 {
 	int (*const families[])(sqlite3 *) = {
-		sqlfn_register_string, sqlfn_register_encoding, sqlfn_register_hash,
-		sqlfn_register_net,    sqlfn_register_version,  sqlfn_register_math,
-		sqlfn_register_ops,
+	    sqlfn_register_string, sqlfn_register_encoding, sqlfn_register_hash,
+	    sqlfn_register_net,    sqlfn_register_version,  sqlfn_register_math,
+	    sqlfn_register_ops,
 	};
 	int rc;
 

@@ -86,7 +86,9 @@ int sqlfn_register_path(sqlite3 *db, const struct rootfs *rfs);
  * "epoch first" means a string holding ':' sorts above one without, and
  * between two such strings the one whose ':' comes earlier sorts lower.
  * Notably osquery's DPKG flavour does not apply the remainder rule, so
- * "1.0~rc1" sorts above "1.0" in it (dpkg itself says below).
+ * "1.0~rc1" sorts above "1.0" in it (dpkg itself says below), and its
+ * RHEL flavour lets the first differing byte of the last common segment
+ * outrank the length, so "1.10" sorts below "1.2" in it (rpm says above).
  */
 enum version_kind {
 	VERSION_KIND_GENERIC,
@@ -97,7 +99,7 @@ enum version_kind {
 
 /* Compares a[0..alen) with b[0..blen): -1, 0 or 1. */
 int version_compare_mem(const char *a, size_t alen, const char *b, size_t blen,
-			enum version_kind kind);
+                        enum version_kind kind);
 /* Same for NUL-terminated strings. */
 int version_compare_str(const char *a, const char *b, enum version_kind kind);
 /* "ARCH", "DPKG" or "RHEL" in any case; -EINVAL for anything else. */

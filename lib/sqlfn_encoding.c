@@ -34,7 +34,8 @@ enum b64_mode {
 	B64_DECODE,
 };
 
-static const char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 size_t sqlfn_base64_encode(const void *in, size_t len, char *out)
 {
@@ -201,16 +202,16 @@ int sqlfn_register_encoding(sqlite3 *db)
 		const char *name;
 		enum b64_mode mode;
 	} fns[] = {
-		{ "to_base64", B64_ENCODE },
-		{ "conditional_to_base64", B64_ENCODE_CONDITIONAL },
-		{ "from_base64", B64_DECODE },
+	    {"to_base64", B64_ENCODE},
+	    {"conditional_to_base64", B64_ENCODE_CONDITIONAL},
+	    {"from_base64", B64_DECODE},
 	};
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
-		int rc = sqlite3_create_function(db, fns[i].name, 1, flags,
-						 (void *)(uintptr_t)fns[i].mode, base64_fn, NULL,
-						 NULL);
+		int rc =
+		    sqlite3_create_function(db, fns[i].name, 1, flags,
+		                            (void *)(uintptr_t)fns[i].mode, base64_fn, NULL, NULL);
 		if (rc != SQLITE_OK)
 			return rc;
 	}

@@ -74,15 +74,15 @@ int sqlfn_register_hash(sqlite3 *db)
 		const char *name;
 		enum hash_kind kind;
 	} fns[] = {
-		{ "md5", HASH_MD5 },
-		{ "sha1", HASH_SHA1 },
-		{ "sha256", HASH_SHA256 },
+	    {"md5", HASH_MD5},
+	    {"sha1", HASH_SHA1},
+	    {"sha256", HASH_SHA256},
 	};
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
-		int rc = sqlite3_create_function(db, fns[i].name, 1, flags,
-						 (void *)(uintptr_t)fns[i].kind, hash_fn, NULL, NULL);
+		int rc = sqlite3_create_function(
+		    db, fns[i].name, 1, flags, (void *)(uintptr_t)fns[i].kind, hash_fn, NULL, NULL);
 		if (rc != SQLITE_OK)
 			return rc;
 	}

@@ -62,10 +62,9 @@ static const struct {
 	const char *name;
 	double (*fn)(double);
 } unary_fns[] = {
-	{ "sqrt", sqrt },   { "acos", acos },	{ "asin", asin },	  { "atan", atan },
-	{ "cos", cos },	    { "sin", sin },	{ "tan", tan_l },	  { "cot", cot },
-	{ "exp", exp_l },   { "log", log },	{ "log10", log10 },	  { "degrees", degrees },
-	{ "radians", radians },
+    {"sqrt", sqrt},   {"acos", acos},       {"asin", asin},       {"atan", atan}, {"cos", cos},
+    {"sin", sin},     {"tan", tan_l},       {"cot", cot},         {"exp", exp_l}, {"log", log},
+    {"log10", log10}, {"degrees", degrees}, {"radians", radians},
 };
 
 static void math_error(sqlite3_context *ctx, int err)
@@ -160,12 +159,12 @@ int sqlfn_register_math(sqlite3 *db)
 
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(unary_fns) / sizeof(unary_fns[0]); i++)
 		rc = sqlite3_create_function(db, unary_fns[i].name, 1, flags, (void *)(uintptr_t)i,
-					     unary_fn, NULL, NULL);
+		                             unary_fn, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "power", 2, flags, NULL, power_fn, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "ceil", 1, flags, (void *)(uintptr_t)1,
-					     rounding_fn, NULL, NULL);
+		                             rounding_fn, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "floor", 1, flags, NULL, rounding_fn, NULL, NULL);
 	if (rc == SQLITE_OK)

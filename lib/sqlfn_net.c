@@ -122,8 +122,7 @@ static int ip_cmp(const struct ipaddr *a, const struct ipaddr *b)
 
 static uint32_t ip4_uint(const struct ipaddr *a)
 {
-	return (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 |
-	       a->b[3];
+	return (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
 }
 
 /*
@@ -234,13 +233,13 @@ static void in_cidr_block_fn(sqlite3_context *ctx, int argc, sqlite3_value **arg
 	}
 	if (r == 0) {
 		sqlite3_result_error(ctx,
-				     ip.v6 ? "CIDR for IP address v6 cannot be parsed"
-					   : "CIDR for IP address v4 cannot be parsed",
-				     -1);
+		                     ip.v6 ? "CIDR for IP address v6 cannot be parsed"
+		                           : "CIDR for IP address v4 cannot be parsed",
+		                     -1);
 		return;
 	}
-	sqlite3_result_int(ctx, ip.v6 ? in_hosts_v6(&net, prefix, &ip)
-				      : in_hosts_v4(&net, prefix, &ip));
+	sqlite3_result_int(ctx,
+	                   ip.v6 ? in_hosts_v6(&net, prefix, &ip) : in_hosts_v4(&net, prefix, &ip));
 }
 
 static void inet_aton_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -364,19 +363,19 @@ int sqlfn_register_net(sqlite3 *db)
 		void (*fn)(sqlite3_context *, int, sqlite3_value **);
 		bool strict;
 	} fns[] = {
-		{ "inet_aton", 1, inet_aton_fn, false },
-		{ "in_cidr_block", 2, in_cidr_block_fn, false },
-		{ "community_id_v1", 5, community_id_fn, false },
-		{ "community_id_v1", 6, community_id_fn, false },
-		{ "community_id_v1_strict", 5, community_id_fn, true },
-		{ "community_id_v1_strict", 6, community_id_fn, true },
+	    {"inet_aton", 1, inet_aton_fn, false},
+	    {"in_cidr_block", 2, in_cidr_block_fn, false},
+	    {"community_id_v1", 5, community_id_fn, false},
+	    {"community_id_v1", 6, community_id_fn, false},
+	    {"community_id_v1_strict", 5, community_id_fn, true},
+	    {"community_id_v1_strict", 6, community_id_fn, true},
 	};
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		int rc = sqlite3_create_function(db, fns[i].name, fns[i].nargs, flags,
-						 (void *)(uintptr_t)fns[i].strict, fns[i].fn, NULL,
-						 NULL);
+		                                 (void *)(uintptr_t)fns[i].strict, fns[i].fn, NULL,
+		                                 NULL);
 		if (rc != SQLITE_OK)
 			return rc;
 	}

@@ -61,6 +61,6 @@ int sqlfn_register_ops(sqlite3 *db)
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "carve", 1, SQLITE_UTF8, NULL, NULL, carve_step,
-					     carve_final);
+		                             carve_final);
 	return rc;
 }

@@ -66,7 +66,7 @@ static bool is_file(const struct rootfs *rfs, const char *path)
  * invalid, -1 after setting an error on ctx.
  */
 static int cmd_args_get(sqlite3_context *ctx, const char *fn, int argc, sqlite3_value **argv,
-			struct cmd_args *ret)
+                        struct cmd_args *ret)
 {
 	size_t len;
 
@@ -111,7 +111,7 @@ static int cmd_args_get(sqlite3_context *ctx, const char *fn, int argc, sqlite3_
  * a prefix of buf, 0 for none.
  */
 static size_t find_path(const struct rootfs *rfs, const struct cmd_args *a, bool shortest,
-			char *buf)
+                        char *buf)
 {
 	size_t pos = 0, n = 0, found = 0;
 	bool quoted = false, escaped = false;
@@ -214,7 +214,7 @@ static void parent_directory_fn(sqlite3_context *ctx, int argc, sqlite3_value **
 	(void)argc;
 	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
 		sqlite3_result_error(ctx, "Invalid inputs to parent_directory, TEXT was expected",
-				     -1);
+		                     -1);
 		return;
 	}
 	path = sqlfn_text(ctx, argv[0], &len);
@@ -234,17 +234,17 @@ int sqlfn_register_path(sqlite3 *db, const struct rootfs *rfs)
 	int rc;
 
 	rc = sqlite3_create_function(db, "parent_directory", 1,
-				     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				     parent_directory_fn, NULL, NULL);
+	                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	                             parent_directory_fn, NULL, NULL);
 	/* these read the filesystem: deterministic within a statement, as
 	 * osquery declares them, but not innocuous */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "find_file_path_in_cmd", -1,
-					     SQLITE_UTF8 | SQLITE_DETERMINISTIC, data,
-					     find_file_path_in_cmd_fn, NULL, NULL);
+		                             SQLITE_UTF8 | SQLITE_DETERMINISTIC, data,
+		                             find_file_path_in_cmd_fn, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "is_path_deterministic", -1,
-					     SQLITE_UTF8 | SQLITE_DETERMINISTIC, data,
-					     is_path_deterministic_fn, NULL, NULL);
+		                             SQLITE_UTF8 | SQLITE_DETERMINISTIC, data,
+		                             is_path_deterministic_fn, NULL, NULL);
 	return rc;
 }

@@ -13,7 +13,8 @@
  *    argument gives NULL, an empty chars an error, a missing piece NULL.
  *  - regex_split(s, re, i) returns piece i of s cut at the matches of re,
  *    the pieces C++'s sregex_token_iterator(..., -1) yields: a leading
- *    empty piece is kept, a trailing empty piece is not, and a subject
+ *    empty piece is kept, a trailing empty piece is not, an empty match
+ *    right after another match makes an empty piece, and a subject
  *    without any match is one piece (also when it is empty).
  *  - regex_match(s, re, i) returns capture group i (0: whole match) of
  *    the first match anywhere in s; NULL without a match or when i is out
@@ -88,7 +89,7 @@ static void regex_free(void *p)
  * done. On failure the error is set on ctx and NULL returned.
  */
 static struct sqlfn_regex *regex_get(sqlite3_context *ctx, int argi, const char *pattern,
-				     size_t patlen, bool *ret_fresh)
+                                     size_t patlen, bool *ret_fresh)
 {
 	struct sqlfn_regex *re = sqlite3_get_auxdata(ctx, argi);
 	PCRE2_UCHAR msg[160];
@@ -113,14 +114,14 @@ static struct sqlfn_regex *regex_get(sqlite3_context *ctx, int argi, const char 
 	pcre2_set_newline(re->cctx, PCRE2_NEWLINE_ANYCRLF);
 	pcre2_set_heap_limit(re->mctx, REGEX_HEAP_LIMIT_KIB);
 	re->code = pcre2_compile((PCRE2_SPTR)pattern, patlen, PCRE2_DOLLAR_ENDONLY, &errcode,
-				 &erroff, re->cctx);
+	                         &erroff, re->cctx);
 	if (!re->code) {
 		if (errcode == PCRE2_ERROR_HEAPLIMIT || errcode == PCRE2_ERROR_NOMEMORY)
 			goto nomem;
 		if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
 			msg[0] = '\0';
 		err = sqlite3_mprintf("Invalid regex: %s at offset %llu", (const char *)msg,
-				      (unsigned long long)erroff);
+		                      (unsigned long long)erroff);
 		if (!err)
 			goto nomem;
 		sqlite3_result_error(ctx, err, -1);
@@ -153,8 +154,8 @@ static void regex_keep(sqlite3_context *ctx, int argi, struct sqlfn_regex *re, b
  * One pcre2_match. Returns 1 on a match, 0 on none, -1 after setting an
  * error on ctx.
  */
-static int regex_exec(sqlite3_context *ctx, const char *fn, struct sqlfn_regex *re,
-		      const char *s, size_t len, size_t start, uint32_t opts)
+static int regex_exec(sqlite3_context *ctx, const char *fn, struct sqlfn_regex *re, const char *s,
+                      size_t len, size_t start, uint32_t opts)
 {
 	PCRE2_UCHAR msg[160];
 	char *err;
@@ -206,7 +207,7 @@ static bool is_trim_space(unsigned char c)
 
 static void split_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	bool delim[256] = { false };
+	bool delim[256] = {false};
 	const char *s, *tokens;
 	size_t len, ntok, want, n = 0, i = 0;
 	int index;
@@ -261,7 +262,7 @@ static void split_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * pieces, -1 after setting an error.
  */
 static int regex_piece(sqlite3_context *ctx, struct sqlfn_regex *re, const char *s, size_t len,
-		       size_t want, size_t *ret_b, size_t *ret_e)
+                       size_t want, size_t *ret_b, size_t *ret_e)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);
 	size_t n = 0, prev_end = 0;
@@ -292,7 +293,7 @@ static int regex_piece(sqlite3_context *ctx, struct sqlfn_regex *re, const char 
 			if (me == len)
 				break;
 			rc = regex_exec(ctx, "regex_split", re, s, len, me,
-					PCRE2_ANCHORED | PCRE2_NOTEMPTY_ATSTART);
+			                PCRE2_ANCHORED | PCRE2_NOTEMPTY_ATSTART);
 			if (rc != 0)
 				continue;
 			rc = regex_exec(ctx, "regex_split", re, s, len, me + 1, 0);
@@ -386,8 +387,9 @@ static void regex_match_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			/* a group that took no part matched the empty string */
 			sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
 		} else {
-			sqlite3_result_text64(ctx, s + ov[2 * index], ov[2 * index + 1] - ov[2 * index],
-					      SQLITE_TRANSIENT, SQLITE_UTF8);
+			sqlite3_result_text64(ctx, s + ov[2 * index],
+			                      ov[2 * index + 1] - ov[2 * index], SQLITE_TRANSIENT,
+			                      SQLITE_UTF8);
 		}
 	} else if (rc == 0) {
 		sqlite3_result_null(ctx);
@@ -400,7 +402,7 @@ static void regex_match_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * argument but the last argument. No arguments at all give NULL.
  */
 static void concat_args(sqlite3_context *ctx, const char *fn, const char *sep, size_t seplen,
-			int first, int argc, sqlite3_value **argv)
+                        int first, int argc, sqlite3_value **argv)
 {
 	size_t total = 0, off = 0;
 	char *buf = NULL;
@@ -476,17 +478,17 @@ int sqlfn_register_string(sqlite3 *db)
 		int nargs;
 		void (*fn)(sqlite3_context *, int, sqlite3_value **);
 	} fns[] = {
-		{ "split", 3, split_fn },
-		{ "regex_split", 3, regex_split_fn },
-		{ "regex_match", 3, regex_match_fn },
-		{ "concat", -1, concat_fn },
-		{ "concat_ws", -1, concat_ws_fn },
+	    {"split", 3, split_fn},
+	    {"regex_split", 3, regex_split_fn},
+	    {"regex_match", 3, regex_match_fn},
+	    {"concat", -1, concat_fn},
+	    {"concat_ws", -1, concat_ws_fn},
 	};
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		int rc = sqlite3_create_function(db, fns[i].name, fns[i].nargs, flags, NULL,
-						 fns[i].fn, NULL, NULL);
+		                                 fns[i].fn, NULL, NULL);
 		if (rc != SQLITE_OK)
 			return rc;
 	}

@@ -29,17 +29,17 @@
 #include "banned.h"
 
 struct version_rules {
-	bool epoch;		   /* a ':' epoch outranks everything */
-	bool delim_precedence;	   /* ~ < - < ^ < . < : between delimiters */
-	bool comp_remaining;	   /* ~ - ^ right after the common part decide */
+	bool epoch;                /* a ':' epoch outranks everything */
+	bool delim_precedence;     /* ~ < - < ^ < . < : between delimiters */
+	bool comp_remaining;       /* ~ - ^ right after the common part decide */
 	bool remainder_precedence; /* ...and after a digit, length decides */
 };
 
 static const struct version_rules kind_rules[] = {
-	[VERSION_KIND_GENERIC] = { .epoch = false },
-	[VERSION_KIND_ARCH] = { .epoch = true, .comp_remaining = true, .remainder_precedence = true },
-	[VERSION_KIND_DPKG] = { .epoch = true, .delim_precedence = true },
-	[VERSION_KIND_RHEL] = { .epoch = true, .delim_precedence = true, .comp_remaining = true },
+    [VERSION_KIND_GENERIC] = {.epoch = false},
+    [VERSION_KIND_ARCH] = {.epoch = true, .comp_remaining = true, .remainder_precedence = true},
+    [VERSION_KIND_DPKG] = {.epoch = true, .delim_precedence = true},
+    [VERSION_KIND_RHEL] = {.epoch = true, .delim_precedence = true, .comp_remaining = true},
 };
 
 /* Rank of a delimiter byte, 0 for any other byte. */
@@ -89,8 +89,8 @@ static long compare_epoch(const char *a, size_t alen, const char *b, size_t blen
 /* What decides when one string is a prefix-by-segments of the other;
  * pos is the common length, diff the pending difference of the last
  * segment. */
-static long compare_remainder(const char *a, size_t alen, const char *b, size_t blen,
-			      size_t pos, long diff, const struct version_rules *r)
+static long compare_remainder(const char *a, size_t alen, const char *b, size_t blen, size_t pos,
+                              long diff, const struct version_rules *r)
 {
 	if (alen == pos) {
 		if (r->comp_remaining) {
@@ -102,7 +102,8 @@ static long compare_remainder(const char *a, size_t alen, const char *b, size_t 
 			case '^':
 				return -1;
 			default:
-				if (diff != 0 && (!r->remainder_precedence || !is_digit(a[pos - 1])))
+				if (diff != 0 &&
+				    (!r->remainder_precedence || !is_digit(a[pos - 1])))
 					return diff;
 			}
 		} else if (diff != 0 && delim_rank(b[pos]) > 0) {
@@ -119,7 +120,8 @@ static long compare_remainder(const char *a, size_t alen, const char *b, size_t 
 			case '^':
 				return 1;
 			default:
-				if (diff != 0 && (!r->remainder_precedence || !is_digit(b[pos - 1])))
+				if (diff != 0 &&
+				    (!r->remainder_precedence || !is_digit(b[pos - 1])))
 					return diff;
 			}
 		} else if (diff != 0 && delim_rank(a[pos]) > 0) {
@@ -130,7 +132,7 @@ static long compare_remainder(const char *a, size_t alen, const char *b, size_t 
 }
 
 static long compare(const char *a, size_t alen, const char *b, size_t blen,
-		    const struct version_rules *r)
+                    const struct version_rules *r)
 {
 	size_t min = alen < blen ? alen : blen;
 	long first_diff = 0;
@@ -175,7 +177,7 @@ static int sign(long v)
 }
 
 int version_compare_mem(const char *a, size_t alen, const char *b, size_t blen,
-			enum version_kind kind)
+                        enum version_kind kind)
 {
 	if ((unsigned)kind >= sizeof(kind_rules) / sizeof(kind_rules[0]))
 		kind = VERSION_KIND_GENERIC;
@@ -193,9 +195,9 @@ int version_kind_parse(const char *name, enum version_kind *ret_kind)
 		const char *name;
 		enum version_kind kind;
 	} names[] = {
-		{ "ARCH", VERSION_KIND_ARCH },
-		{ "DPKG", VERSION_KIND_DPKG },
-		{ "RHEL", VERSION_KIND_RHEL },
+	    {"ARCH", VERSION_KIND_ARCH},
+	    {"DPKG", VERSION_KIND_DPKG},
+	    {"RHEL", VERSION_KIND_RHEL},
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -222,7 +224,7 @@ static void version_compare_fn(sqlite3_context *ctx, int argc, sqlite3_value **a
 
 		if (sqlite3_value_type(argv[2]) != SQLITE_TEXT) {
 			sqlite3_result_error(ctx, "The optional third parameter is not a string.",
-					     -1);
+			                     -1);
 			return;
 		}
 		flavor = (const char *)sqlite3_value_text(argv[2]);
@@ -232,9 +234,9 @@ static void version_compare_fn(sqlite3_context *ctx, int argc, sqlite3_value **a
 		}
 		if (version_kind_parse(flavor, &kind) < 0) {
 			sqlite3_result_error(ctx,
-					     "The optional third parameter does not match one of: "
-					     "(ARCH, DPKG, RHEL).",
-					     -1);
+			                     "The optional third parameter does not match one of: "
+			                     "(ARCH, DPKG, RHEL).",
+			                     -1);
 			return;
 		}
 	}
@@ -251,7 +253,7 @@ static void version_compare_fn(sqlite3_context *ctx, int argc, sqlite3_value **a
 static int version_collate(void *kind, int alen, const void *a, int blen, const void *b)
 {
 	return version_compare_mem(a, (size_t)alen, b, (size_t)blen,
-				   (enum version_kind)(uintptr_t)kind);
+	                           (enum version_kind)(uintptr_t)kind);
 }
 
 int sqlfn_register_version(sqlite3 *db)
@@ -260,18 +262,18 @@ int sqlfn_register_version(sqlite3 *db)
 		const char *name;
 		enum version_kind kind;
 	} collations[] = {
-		{ "version", VERSION_KIND_GENERIC },
-		{ "version_arch", VERSION_KIND_ARCH },
-		{ "version_dpkg", VERSION_KIND_DPKG },
-		{ "version_rhel", VERSION_KIND_RHEL },
+	    {"version", VERSION_KIND_GENERIC},
+	    {"version_arch", VERSION_KIND_ARCH},
+	    {"version_dpkg", VERSION_KIND_DPKG},
+	    {"version_rhel", VERSION_KIND_RHEL},
 	};
 	int rc = sqlite3_create_function(db, "version_compare", -1,
-					 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-					 version_compare_fn, NULL, NULL);
+	                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                                 NULL, version_compare_fn, NULL, NULL);
 
 	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(collations) / sizeof(collations[0]); i++)
 		rc = sqlite3_create_collation_v2(db, collations[i].name, SQLITE_UTF8,
-						 (void *)(uintptr_t)collations[i].kind,
-						 version_collate, NULL);
+		                                 (void *)(uintptr_t)collations[i].kind,
+		                                 version_collate, NULL);
 	return rc;
 }
