@@ -44,7 +44,8 @@ static inline bool span_empty(const struct span *sp)
 size_t span_skip_blanks(struct span *sp);
 /* Skips any whitespace including newlines. */
 size_t span_skip_space(struct span *sp);
-/* Next run of non-whitespace bytes, after skipping blanks. */
+/* Next run of non-whitespace bytes, after skipping any whitespace
+ * (newlines included). */
 int span_word(struct span *sp, struct span *ret_word);
 /* Bytes up to the first delim (delim consumed, not returned); when
  * delim is absent, the rest of the span. -ENOENT only on an empty span. */

@@ -16,9 +16,9 @@ const struct table_spec *const spoor_table_specs[] = {
 	&load_average_spec,
 	&memory_info_spec,
 	&cpu_time_spec,
-	/* &time_spec, */
-	/* &osquery_info_spec, */
-	/* &osquery_flags_spec, */
+	&time_spec,
+	&osquery_info_spec,
+	&osquery_flags_spec,
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);
