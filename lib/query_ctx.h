@@ -4,8 +4,8 @@
  * The generic module hands each generator a struct query_ctx holding:
  *   - which columns the query uses (projection pushdown): skip the work
  *     for a column when qctx_used() is false;
- *   - the values of = and IN constraints on COLF_INDEX/COLF_REQUIRED
- *     columns, and LIKE patterns on COLF_LIKE columns;
+ *   - the values of = and IN constraints on COLF_INDEX, COLF_REQUIRED
+ *     and COLF_ADDITIONAL columns, and LIKE patterns on COLF_LIKE columns;
  *   - the rootfs to read host state through, and the engine's context.
  *
  * Rows are emitted with row_begin(), row_* setters and row_end(). A
@@ -36,7 +36,8 @@ bool qctx_used(const struct query_ctx *q, int col);
 bool qctx_any_used(const struct query_ctx *q, int first, int last);
 
 /* Number of values in the = / IN constraint on col; 0 when there is none.
- * Only columns flagged COLF_INDEX or COLF_REQUIRED get values. */
+ * Only columns flagged COLF_INDEX, COLF_REQUIRED or COLF_ADDITIONAL get
+ * values. */
 size_t qctx_eq_count(const struct query_ctx *q, int col);
 bool qctx_has_eq(const struct query_ctx *q, int col);
 /* The i-th value as text (NULL for an SQL NULL), and its length. */

@@ -6,8 +6,11 @@
  * from it. Tables are eponymous-only (no CREATE VIRTUAL TABLE needed).
  *
  * Planning (xBestIndex) lives here and nowhere else:
- *   - = and IN on COLF_INDEX / COLF_REQUIRED columns are handed to the
- *     generator as a value list (IN all at once, via sqlite3_vtab_in);
+ *   - = and IN on COLF_INDEX / COLF_REQUIRED / COLF_ADDITIONAL columns
+ *     are handed to the generator as a value list (IN all at once, via
+ *     sqlite3_vtab_in); osquery's "additional" columns (users.username,
+ *     users.include_remote, pid_with_namespace) exist to be read by the
+ *     generator, so they travel the same way;
  *     the module re-checks them on every emitted row, so SQLite may omit
  *     its own test;
  *   - LIKE on COLF_LIKE columns is handed over as a pattern, and SQLite
@@ -595,7 +598,7 @@ static int vt_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 			continue;
 		cs = &spec->columns[col];
 		if (k->op == SQLITE_INDEX_CONSTRAINT_EQ &&
-		    (cs->flags & (COLF_INDEX | COLF_REQUIRED))) {
+		    (cs->flags & (COLF_INDEX | COLF_REQUIRED | COLF_ADDITIONAL))) {
 			if (col < 64 && (have_eq >> col) & 1)
 				continue;
 			if (col < 64)

@@ -6,12 +6,12 @@
 
 const struct table_spec *const spoor_table_specs[] = {
 	/* &processes_spec, */
-	/* &users_spec, */
-	/* &groups_spec, */
-	/* &user_groups_spec, */
-	/* &system_info_spec, */
-	/* &os_version_spec, */
-	/* &kernel_info_spec, */
+	&users_spec,
+	&groups_spec,
+	&user_groups_spec,
+	&system_info_spec,
+	&os_version_spec,
+	&kernel_info_spec,
 	&uptime_spec,
 	&load_average_spec,
 	&memory_info_spec,
