@@ -3,12 +3,19 @@
  *
  * The root is held as an O_PATH directory fd; every access is an
  * *at() call relative to it, so a prefix costs nothing on the live host.
+ * Under any other root, paths are opened with openat2(RESOLVE_IN_ROOT),
+ * so an absolute symlink inside a mounted image or captured tree
+ * (etc/localtime -> /usr/share/zoneinfo/...) resolves inside that tree,
+ * never on the analyst's own host.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "rootfs.h"
@@ -71,6 +78,23 @@ const char *rootfs_prefix(const struct rootfs *rfs)
 	return rfs->prefix;
 }
 
+/* openat under the root: RESOLVE_IN_ROOT unless the root is the live /. */
+static int open_under(const struct rootfs *rfs, const char *path, int flags)
+{
+	if (!rfs->live) {
+		struct open_how how = {
+			.flags = (uint64_t)(flags | O_CLOEXEC),
+			.resolve = RESOLVE_IN_ROOT,
+		};
+		long fd = syscall(SYS_openat2, rfs->fd, relative(path), &how, sizeof(how));
+
+		if (fd >= 0 || errno != ENOSYS)
+			return (int)fd;
+		/* kernels before 5.6: plain openat */
+	}
+	return openat(rfs->fd, relative(path), flags | O_CLOEXEC);
+}
+
 int rootfs_open_subdir(int dirfd, const char *relpath, int *ret_fd)
 {
 	int fd = openat(dirfd, relative(relpath), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -83,7 +107,12 @@ int rootfs_open_subdir(int dirfd, const char *relpath, int *ret_fd)
 
 int rootfs_open_dir(const struct rootfs *rfs, const char *path, int *ret_fd)
 {
-	return rootfs_open_subdir(rfs->fd, path, ret_fd);
+	int fd = open_under(rfs, path, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return -errno;
+	*ret_fd = fd;
+	return 0;
 }
 
 int rootfs_opendir(const struct rootfs *rfs, const char *path, DIR **ret_dir)
@@ -104,16 +133,13 @@ int rootfs_opendir(const struct rootfs *rfs, const char *path, DIR **ret_dir)
 	return 0;
 }
 
-int rootfs_read_at(int dirfd, const char *relpath, struct strbuf *sb, size_t max,
-		   bool *ret_truncated)
+/* Reads an open fd to its end (at most max bytes) and closes it. */
+static int read_fd(int fd, struct strbuf *sb, size_t max, bool *ret_truncated)
 {
 	size_t start = sb->len, got = 0;
 	bool truncated = false;
-	int fd, r = 0;
+	int r = 0;
 
-	fd = openat(dirfd, relative(relpath), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
 	for (;;) {
 		size_t want = max - got;
 		ssize_t n;
@@ -156,10 +182,24 @@ int rootfs_read_at(int dirfd, const char *relpath, struct strbuf *sb, size_t max
 	return 0;
 }
 
+int rootfs_read_at(int dirfd, const char *relpath, struct strbuf *sb, size_t max,
+		   bool *ret_truncated)
+{
+	int fd = openat(dirfd, relative(relpath), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	return read_fd(fd, sb, max, ret_truncated);
+}
+
 int rootfs_read(const struct rootfs *rfs, const char *path, struct strbuf *sb, size_t max,
 		bool *ret_truncated)
 {
-	return rootfs_read_at(rfs->fd, path, sb, max, ret_truncated);
+	int fd = open_under(rfs, path, O_RDONLY | O_NOCTTY);
+
+	if (fd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	return read_fd(fd, sb, max, ret_truncated);
 }
 
 int rootfs_readlink_at(int dirfd, const char *relpath, struct strbuf *sb)
@@ -176,20 +216,56 @@ int rootfs_readlink_at(int dirfd, const char *relpath, struct strbuf *sb)
 
 int rootfs_readlink(const struct rootfs *rfs, const char *path, struct strbuf *sb)
 {
-	return rootfs_readlink_at(rfs->fd, path, sb);
+	const char *rel = relative(path), *slash = strrchr(rel, '/');
+	char parent[PATH_MAX];
+	int dfd, r;
+
+	if (rfs->live || !slash)
+		return rootfs_readlink_at(rfs->fd, rel, sb);
+	/* resolve the parent inside the root, then read the link itself */
+	if ((size_t)(slash - rel) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	memcpy(parent, rel, (size_t)(slash - rel));
+	parent[slash - rel] = '\0';
+	dfd = open_under(rfs, parent, O_PATH | O_DIRECTORY);
+	if (dfd < 0)
+		return -errno;
+	r = rootfs_readlink_at(dfd, slash + 1, sb);
+	close(dfd);
+	return r;
 }
 
 int rootfs_stat(const struct rootfs *rfs, const char *path, struct stat *ret_st)
 {
 	struct stat st;
+	int fd, r = 0;
 
-	if (fstatat(rfs->fd, relative(path), &st, 0) < 0)
+	if (rfs->live) {
+		if (fstatat(rfs->fd, relative(path), &st, 0) < 0)
+			return -errno;
+		*ret_st = st;
+		return 0;
+	}
+	fd = open_under(rfs, path, O_PATH);
+	if (fd < 0)
 		return -errno;
-	*ret_st = st;
-	return 0;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	close(fd);
+	if (r == 0)
+		*ret_st = st;
+	return r;
 }
 
 bool rootfs_exists(const struct rootfs *rfs, const char *path)
 {
-	return faccessat(rfs->fd, relative(path), F_OK, 0) == 0;
+	int fd;
+
+	if (rfs->live)
+		return faccessat(rfs->fd, relative(path), F_OK, 0) == 0;
+	fd = open_under(rfs, path, O_PATH);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
