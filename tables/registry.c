@@ -5,7 +5,7 @@
 #include "banned.h"
 
 const struct table_spec *const spoor_table_specs[] = {
-	/* &processes_spec, */
+	&processes_spec,
 	&users_spec,
 	&groups_spec,
 	&user_groups_spec,
