@@ -1,11 +1,19 @@
 /*
  * jsonw.c - JSON string escaping (see jsonw.h).
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "jsonw.h"
 #include "utf8.h"
 #include "banned.h"
+
+/* 1 for the bytes that can be copied as they are: printable ASCII
+ * other than '"' and '\\' */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
 
 int jsonw_string(struct strbuf *sb, const char *s, size_t len)
 {
@@ -17,10 +25,9 @@ int jsonw_string(struct strbuf *sb, const char *s, size_t len)
 		const char *start = p;
 		uint32_t cp;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+		if (plain(c)) {
 			/* copy a run of plain ASCII at once */
-			while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 &&
-			       *p != '"' && *p != '\\')
+			while (p < end && plain((unsigned char)*p))
 				p++;
 			strbuf_add(sb, start, (size_t)(p - start));
 			continue;

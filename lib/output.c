@@ -40,6 +40,7 @@ void output_init(struct output *out, enum output_mode mode, FILE *fp)
 	out->fp = fp;
 	memcpy(out->separator, "|", 2);
 	strbuf_init(&out->buf, 0);
+	strbuf_init(&out->json_keys, 0);
 }
 
 static void reset_statement(struct output *out)
@@ -50,6 +51,9 @@ static void reset_statement(struct output *out)
 	out->ncells = out->cap_cells = 0;
 	free(out->json_order);
 	out->json_order = NULL;
+	free(out->json_key_offs);
+	out->json_key_offs = NULL;
+	strbuf_reset(&out->json_keys);
 	out->nrows = 0;
 	out->ncols = 0;
 }
@@ -58,6 +62,7 @@ void output_release(struct output *out)
 {
 	reset_statement(out);
 	strbuf_release(&out->buf);
+	strbuf_release(&out->json_keys);
 }
 
 static void emit(struct output *out, const char *s, size_t len)
@@ -100,56 +105,71 @@ static void push_cell(struct output *out, const char *s, size_t len)
 	out->cell_offs[++out->ncells] = out->buf.len;
 }
 
-static void pretty_rule(struct output *out, const size_t *w)
+/* Appends n copies of c to sb. */
+static void add_fill(struct strbuf *sb, char c, size_t n)
 {
-	emits(out, "+");
-	for (int c = 0; c < out->ncols; c++) {
-		for (size_t k = 0; k < w[c] + 2; k++)
-			emits(out, "-");
-		emits(out, "+");
-	}
-	emits(out, "\n");
+	if (strbuf_grow(sb, n) < 0)
+		return;
+	memset(sb->buf + sb->len, c, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
 }
 
-static void pretty_line(struct output *out, const size_t *w, size_t first)
+static void pretty_rule(struct output *out, struct strbuf *line, const size_t *w)
 {
-	emits(out, "|");
+	strbuf_reset(line);
+	strbuf_addch(line, '+');
+	for (int c = 0; c < out->ncols; c++) {
+		add_fill(line, '-', w[c] + 2);
+		strbuf_addch(line, '+');
+	}
+	strbuf_addch(line, '\n');
+	emit(out, line->buf, line->len);
+}
+
+static void pretty_line(struct output *out, struct strbuf *line, const size_t *w,
+			const size_t *cw, size_t first)
+{
+	strbuf_reset(line);
+	strbuf_addch(line, '|');
 	for (int c = 0; c < out->ncols; c++) {
 		size_t i = first + (size_t)c;
-		const char *s = out->buf.buf + out->cell_offs[i];
-		size_t len = out->cell_offs[i + 1] - out->cell_offs[i];
-		size_t cw = utf8_width(s, len);
 
-		emits(out, " ");
-		emit(out, s, len);
-		for (size_t k = cw; k < w[c] + 1; k++)
-			emits(out, " ");
-		emits(out, "|");
+		strbuf_addch(line, ' ');
+		strbuf_add(line, out->buf.buf + out->cell_offs[i],
+			   out->cell_offs[i + 1] - out->cell_offs[i]);
+		add_fill(line, ' ', w[c] + 1 - cw[i]);
+		strbuf_addch(line, '|');
 	}
-	emits(out, "\n");
+	strbuf_addch(line, '\n');
+	emit(out, line->buf, line->len);
 }
 
 static void pretty_flush(struct output *out)
 {
-	size_t *w;
+	struct strbuf line = STRBUF_INIT;
+	size_t *w, *cw;
 
 	if (out->nrows == 0 || out->ncols == 0)
 		return;
 	w = xcalloc((size_t)out->ncols, sizeof(*w));
+	cw = xcalloc(out->ncells, sizeof(*cw));
 	for (size_t i = 0; i < out->ncells; i++) {
 		size_t c = i % (size_t)out->ncols;
-		size_t cw = utf8_width(out->buf.buf + out->cell_offs[i],
-				       out->cell_offs[i + 1] - out->cell_offs[i]);
 
-		if (cw > w[c])
-			w[c] = cw;
+		cw[i] = utf8_width(out->buf.buf + out->cell_offs[i],
+				   out->cell_offs[i + 1] - out->cell_offs[i]);
+		if (cw[i] > w[c])
+			w[c] = cw[i];
 	}
-	pretty_rule(out, w);
-	pretty_line(out, w, 0);
-	pretty_rule(out, w);
+	pretty_rule(out, &line, w);
+	pretty_line(out, &line, w, cw, 0);
+	pretty_rule(out, &line, w);
 	for (size_t r = 1; r <= out->nrows; r++)
-		pretty_line(out, w, r * (size_t)out->ncols);
-	pretty_rule(out, w);
+		pretty_line(out, &line, w, cw, r * (size_t)out->ncols);
+	pretty_rule(out, &line, w);
+	strbuf_release(&line);
+	free(cw);
 	free(w);
 }
 
@@ -213,6 +233,18 @@ static int out_begin(void *arg, sqlite3_stmt *stmt)
 			out->json_order[k++] = out->json_order[i];
 		}
 		out->ncols = k;
+		/* keys are the same on every row: escape them once */
+		out->json_key_offs = xcalloc((size_t)k + 1, sizeof(size_t));
+		for (int i = 0; i < k; i++) {
+			const char *name = sqlite3_column_name(stmt, out->json_order[i]);
+
+			out->json_key_offs[i] = out->json_keys.len;
+			if (i)
+				strbuf_addch(&out->json_keys, ',');
+			jsonw_string(&out->json_keys, name, strlen(name));
+			strbuf_addch(&out->json_keys, ':');
+		}
+		out->json_key_offs[k] = out->json_keys.len;
 		emits(out, "[\n");
 		break;
 	}
@@ -257,13 +289,10 @@ static int out_row(void *arg, sqlite3_stmt *stmt)
 		strbuf_addstr(&out->buf, out->nrows ? ",\n  {" : "  {");
 		for (int k = 0; k < out->ncols; k++) {
 			int i = out->json_order[k];
-			const char *name = sqlite3_column_name(stmt, i);
 			const char *t = (const char *)sqlite3_column_text(stmt, i);
 
-			if (k)
-				strbuf_addch(&out->buf, ',');
-			jsonw_string(&out->buf, name, strlen(name));
-			strbuf_addch(&out->buf, ':');
+			strbuf_add(&out->buf, out->json_keys.buf + out->json_key_offs[k],
+				   out->json_key_offs[k + 1] - out->json_key_offs[k]);
 			jsonw_string(&out->buf, t ? t : "",
 				     t ? (size_t)sqlite3_column_bytes(stmt, i) : 0);
 		}

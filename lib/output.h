@@ -30,6 +30,8 @@ struct output {
 	size_t *cell_offs;   /* pretty: nrows*ncols+1 offsets into buf */
 	size_t ncells, cap_cells;
 	int *json_order;     /* json: column order sorted by name */
+	struct strbuf json_keys; /* json: "name": of each column, escaped */
+	size_t *json_key_offs;   /* json: ncols+1 offsets into json_keys */
 	int err;             /* first write error (negative errno) */
 };
 

@@ -61,7 +61,7 @@ int strbuf_grow(struct strbuf *sb, size_t extra)
 	return 0;
 }
 
-int strbuf_add(struct strbuf *sb, const void *data, size_t len)
+int strbuf_add_slow_(struct strbuf *sb, const void *data, size_t len)
 {
 	int r = strbuf_grow(sb, len);
 
@@ -77,11 +77,6 @@ int strbuf_add(struct strbuf *sb, const void *data, size_t len)
 int strbuf_addstr(struct strbuf *sb, const char *s)
 {
 	return strbuf_add(sb, s, strlen(s));
-}
-
-int strbuf_addch(struct strbuf *sb, char c)
-{
-	return strbuf_add(sb, &c, 1);
 }
 
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

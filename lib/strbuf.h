@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Default bound: no single buffer in spoor needs more. */
 #define STRBUF_MAX_DEFAULT ((size_t)256 << 20)
@@ -39,9 +40,31 @@ void strbuf_release(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 /* Makes room for extra more bytes; -E2BIG past the maximum. */
 int strbuf_grow(struct strbuf *sb, size_t extra);
-int strbuf_add(struct strbuf *sb, const void *data, size_t len);
+int strbuf_add_slow_(struct strbuf *sb, const void *data, size_t len);
 int strbuf_addstr(struct strbuf *sb, const char *s);
-int strbuf_addch(struct strbuf *sb, char c);
+
+/* Appends are on every hot path (row text, JSON output): the common case,
+ * room already there, is inline. */
+static inline int strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (sb->alloc && len < sb->alloc - sb->len && sb->len + len <= sb->max) {
+		memcpy(sb->buf + sb->len, data, len);
+		sb->len += len;
+		sb->buf[sb->len] = '\0';
+		return 0;
+	}
+	return strbuf_add_slow_(sb, data, len);
+}
+
+static inline int strbuf_addch(struct strbuf *sb, char c)
+{
+	if (sb->alloc && sb->len + 1 < sb->alloc && sb->len < sb->max) {
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = '\0';
+		return 0;
+	}
+	return strbuf_add_slow_(sb, &c, 1);
+}
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));

@@ -116,6 +116,12 @@ size_t utf8_width(const char *s, size_t len)
 	while (p < end) {
 		uint32_t cp;
 
+		if ((unsigned char)*p < 0x80) {
+			/* ASCII: one column each (NUL none), no table lookups */
+			w += *p != '\0';
+			p++;
+			continue;
+		}
 		if (utf8_decode(&p, end, &cp) < 0)
 			w += 1;
 		else

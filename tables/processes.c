@@ -481,6 +481,10 @@ static void fill_from_status(struct proc_row *pr, const struct strbuf *sb)
 		struct span key, val;
 		uint64_t kib;
 
+		/* most of the ~55 lines are of no interest: skip them on
+		 * their first byte before splitting key and value */
+		if (span_empty(&line) || (*line.p != 'U' && *line.p != 'G' && *line.p != 'V'))
+			continue;
 		if (span_kv(&line, ':', &key, &val) < 0)
 			continue;
 		if (span_eq(&key, "Uid")) {
