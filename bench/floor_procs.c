@@ -24,8 +24,17 @@ static size_t read_at(int dirfd, const char *name, char *buf, size_t cap)
 
 	if (fd < 0)
 		return 0;
-	while (got + 1 < cap && (n = read(fd, buf + got, cap - 1 - got)) > 0)
+	/* 64 KiB requests, as spoor's access layer makes */
+	while (got + 1 < cap) {
+		size_t want = cap - 1 - got;
+
+		if (want > 65536)
+			want = 65536;
+		n = read(fd, buf + got, want);
+		if (n <= 0)
+			break;
 		got += (size_t)n;
+	}
 	buf[got] = '\0';
 	close(fd);
 	return got;

@@ -2,6 +2,7 @@
  * output.c - result formatters (see output.h).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,6 +271,23 @@ static int out_begin(void *arg, sqlite3_stmt *stmt)
 	return out->err;
 }
 
+/* Appends "<v>" (a JSON string holding a decimal integer). */
+static void add_int_quoted(struct strbuf *sb, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	*--p = '"';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	*--p = '"';
+	strbuf_add(sb, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 static int out_row(void *arg, sqlite3_stmt *stmt)
 {
 	struct output *out = arg;
@@ -289,10 +307,17 @@ static int out_row(void *arg, sqlite3_stmt *stmt)
 		strbuf_addstr(&out->buf, out->nrows ? ",\n  {" : "  {");
 		for (int k = 0; k < out->ncols; k++) {
 			int i = out->json_order[k];
-			const char *t = (const char *)sqlite3_column_text(stmt, i);
+			const char *t;
 
 			strbuf_add(&out->buf, out->json_keys.buf + out->json_key_offs[k],
 				   out->json_key_offs[k + 1] - out->json_key_offs[k]);
+			if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER) {
+				/* digits need no escaping: skip SQLite's text
+				 * conversion and the escaper */
+				add_int_quoted(&out->buf, sqlite3_column_int64(stmt, i));
+				continue;
+			}
+			t = (const char *)sqlite3_column_text(stmt, i);
 			jsonw_string(&out->buf, t ? t : "",
 				     t ? (size_t)sqlite3_column_bytes(stmt, i) : 0);
 		}

@@ -327,8 +327,21 @@ static int parse_stat(const struct strbuf *sb, struct proc_stat *ret)
 	ret->comm = span_make(open + 1, (size_t)(close - open - 1));
 	sp = span_make(close + 1, (size_t)(sb->buf + sb->len - close - 1));
 	ret->nfields = 0;
-	while (ret->nfields < SF_NFIELDS_ && span_word(&sp, &word) == 0)
+	/* the kernel separates fields with single spaces; this loop is the
+	 * hot path of every process scan, so it is not span_word() */
+	while (ret->nfields < SF_NFIELDS_) {
+		const char *start;
+
+		while (sp.p < sp.end && (*sp.p == ' ' || *sp.p == '\n'))
+			sp.p++;
+		if (sp.p >= sp.end)
+			break;
+		start = sp.p;
+		while (sp.p < sp.end && *sp.p != ' ' && *sp.p != '\n')
+			sp.p++;
+		word = span_make(start, (size_t)(sp.p - start));
 		ret->field[ret->nfields++] = word;
+	}
 	if (ret->nfields < STAT_MIN_FIELDS)
 		return -SPOOR_EPARSE;
 	return 0;

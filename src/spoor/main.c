@@ -125,6 +125,9 @@ int main(int argc, char **argv)
 
 	/* a closed pipe (spoor ... | head) is an exit, not a crash */
 	signal(SIGPIPE, SIG_IGN);
+	/* results to a file or pipe go out in 64 KiB writes, not 4 KiB ones */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, (size_t)64 << 10);
 	flags_init(&app.flags, spoor_flag_defs, spoor_flag_defs_count);
 	r = flags_parse_argv(&app.flags, argc, argv, &nargs, &err);
 	if (r < 0) {

@@ -33,6 +33,9 @@ expect_err() {
 expect_out json-array '[
   {"a":"1","b":"x"}
 ]' -- --json "select 'x' as b, 1 as a"
+expect_out json-integers '[
+  {"a":"-9223372036854775808","b":"0","c":"9223372036854775807","d":"-7","e":"1.5","f":""}
+]' -- --json "select -9223372036854775808 as a, 0 as b, 9223372036854775807 as c, -7 as d, 1.5 as e, NULL as f"
 expect_out json-empty '[
 
 ]' -- --json "select 1 as a where 0"
