@@ -5,14 +5,27 @@ ratios against the peer measured in the same run."""
 import json
 import os
 import re
+import statistics
 import sys
 
 out, nprocs, nsmall = sys.argv[1], sys.argv[2], sys.argv[3]
 
 
 def load(name):
-    with open(os.path.join(out, name)) as f:
-        return [(r['command'], r['median'] * 1000.0) for r in json.load(f)['results']]
+    """Pools the runs of every round of one comparison; returns
+    [(command, median ms)] in the order the commands were given."""
+    stem = name[:-len('.json')]
+    times, order = {}, []
+    for fn in sorted(os.listdir(out)):
+        if not (fn.startswith(stem + '_r') and fn.endswith('.json')):
+            continue
+        with open(os.path.join(out, fn)) as f:
+            for r in json.load(f)['results']:
+                if r['command'] not in times:
+                    times[r['command']] = []
+                    order.append(r['command'])
+                times[r['command']].extend(r['times'])
+    return [(c, statistics.median(times[c]) * 1000.0) for c in order]
 
 
 def short(cmd):
@@ -38,7 +51,8 @@ def maxrss(name):
     return int(m.group(1)) if m else -1
 
 
-print('Processes on the machine: %s (with the extra sleepers), %s after.' % (nprocs, nsmall))
+print('Processes on the machine: %s (with the extra sleepers), %s after. Medians of all runs '
+      'pooled over the rounds.' % (nprocs, nsmall))
 table('SELECT pid, name FROM processes vs ps -e -o pid,comm (%s processes)' % nprocs,
       load('pid_name.json'), 1)
 table('SELECT * FROM processes vs the floor and ps (%s processes)' % nprocs,

@@ -15,7 +15,8 @@ BUILD=${BUILD:-build}
 SPOOR=$(pwd)/$BUILD/spoor
 FLOOR=$(pwd)/$BUILD/bench/floor_procs
 OUT=bench/out
-RUNS=${RUNS:-30}
+RUNS=${RUNS:-10}
+ROUNDS=${ROUNDS:-5}
 EXTRA=${EXTRA:-2000}
 mkdir -p "$OUT"
 
@@ -40,23 +41,37 @@ ten_sp=$(echo "$ten" | tr ',' ' ')
 echo "bench: $nprocs processes on the machine, $EXTRA of them extra sleepers"
 
 HF="hyperfine -N --warmup 3 --runs $RUNS --style basic"
+
+# hf NAME CMD...: ROUNDS rounds of hyperfine over the same commands, so
+# the peers alternate and slow drift on the machine hits both alike;
+# report.py pools the runs of all rounds.
+hf() {
+	name=$1
+	shift
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		$HF --export-json "$OUT/${name}_r$r.json" "$@" >/dev/null
+		r=$((r + 1))
+	done
+	echo "bench: $name done"
+}
 PS_ALL="ps -e -o pid,comm,args,state,uid,gid,euid,egid,suid,sgid,rss,vsz,cputime,lstart,ppid,pgid,nlwp,ni,cgroup"
 
-$HF --export-json "$OUT/pid_name.json" \
+hf pid_name \
 	"$SPOOR --list --header=false 'SELECT pid, name FROM processes'" \
 	"ps -e -o pid,comm"
 
-$HF --export-json "$OUT/select_star.json" \
+hf select_star \
 	"$SPOOR --json 'SELECT * FROM processes'" \
 	"$FLOOR" \
 	"$PS_ALL"
 
-$HF --export-json "$OUT/in10_loaded.json" \
+hf in10_loaded \
 	"$SPOOR --list --header=false 'SELECT pid, name FROM processes WHERE pid IN ($ten)'" \
 	"$SPOOR --json 'SELECT * FROM processes WHERE pid IN ($ten)'" \
 	"$FLOOR $ten_sp"
 
-$HF --export-json "$OUT/pid1.json" \
+hf pid1 \
 	"$SPOOR --json 'SELECT * FROM processes WHERE pid = 1'" \
 	"ps -p 1 -o pid,comm,args,state,uid,gid,rss,vsz,ppid"
 
@@ -71,7 +86,7 @@ pids=$keep
 sleep 1
 nsmall=$(ls -d /proc/[0-9]* | wc -l)
 echo "bench: $nsmall processes after killing the extra sleepers"
-$HF --export-json "$OUT/in10_idle.json" \
+hf in10_idle \
 	"$SPOOR --list --header=false 'SELECT pid, name FROM processes WHERE pid IN ($ten)'" \
 	"$SPOOR --json 'SELECT * FROM processes WHERE pid IN ($ten)'" \
 	"$FLOOR $ten_sp"

@@ -157,6 +157,18 @@ static void make_instance_id(char out[37])
 		 b[14], b[15]);
 }
 
+int engine_global_init(void)
+{
+	/* SQLITE_MISUSE: SQLite is already initialized; keep its settings */
+	int rc = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	if (rc != SQLITE_OK && rc != SQLITE_MISUSE)
+		return -SPOOR_ESQL;
+	return sqlite3_initialize() == SQLITE_OK ? 0 : -SPOOR_ESQL;
+}
+
 int engine_open(struct engine **ret, const struct engine_opts *opts, struct strbuf *err)
 {
 	struct engine *eng = xcalloc(1, sizeof(*eng));

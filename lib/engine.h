@@ -35,6 +35,14 @@ struct engine_opts {
 };
 
 /*
+ * Process-wide SQLite settings for spoor: no memory statistics (a global
+ * mutex on every allocation) and multi-thread mode (each connection used
+ * by one thread at a time). Call once at program start, before any other
+ * SQLite use; later calls do nothing. Returns 0 or -SPOOR_ESQL.
+ */
+int engine_global_init(void);
+
+/*
  * Opens an engine. On failure returns -errno and, when err is not NULL,
  * appends a message to it.
  */

@@ -128,6 +128,10 @@ int main(int argc, char **argv)
 	/* results to a file or pipe go out in 64 KiB writes, not 4 KiB ones */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, (size_t)64 << 10);
+	if (engine_global_init() < 0) {
+		fprintf(stderr, "spoor: cannot initialize SQLite\n");
+		return 1;
+	}
 	flags_init(&app.flags, spoor_flag_defs, spoor_flag_defs_count);
 	r = flags_parse_argv(&app.flags, argc, argv, &nargs, &err);
 	if (r < 0) {
