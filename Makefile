@@ -41,7 +41,7 @@ bench: deps build
 	sh bench/run.sh
 
 docs: build
-	./$(BUILD)/spoor --gen-table-docs > docs/tables.md
+	./$(BUILD)/spoor --table_docs > docs/tables.md
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

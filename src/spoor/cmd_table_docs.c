@@ -15,7 +15,7 @@ static void constraints_of(const struct table_spec *t, FILE *fp)
 	for (size_t i = 0; i < t->ncolumns; i++) {
 		const struct column_spec *c = &t->columns[i];
 
-		if (c->flags & (COLF_INDEX | COLF_REQUIRED)) {
+		if (c->flags & (COLF_INDEX | COLF_REQUIRED | COLF_ADDITIONAL)) {
 			fprintf(fp, "%s`%s` (=, IN%s)", any ? ", " : "", c->name,
 				c->flags & COLF_REQUIRED ? ", required" : "");
 			any = true;
