@@ -19,6 +19,12 @@ const struct table_spec *const spoor_table_specs[] = {
 	&time_spec,
 	&osquery_info_spec,
 	&osquery_flags_spec,
+	/* batch files: */
+	/* batch sockets: */
+	/* batch etc: */
+	/* batch kernel: */
+	/* batch packages: */
+	/* batch network: */
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);

@@ -31,6 +31,13 @@ extern const struct table_spec time_spec;
 extern const struct table_spec osquery_info_spec;
 extern const struct table_spec osquery_flags_spec;
 
+/* batch files: */
+/* batch sockets: */
+/* batch etc: */
+/* batch kernel: */
+/* batch packages: */
+/* batch network: */
+
 extern const struct table_spec *const spoor_table_specs[];
 extern const size_t spoor_table_specs_count;
 
