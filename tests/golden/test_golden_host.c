@@ -36,60 +36,6 @@
 #include "strbuf.h"
 #include "testutil.h"
 
-/* All rows of a query as text: columns joined by '|', rows by '\n',
- * SQL NULL written as NULL. Fails the test when the query fails. */
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
-static void assert_query_fails(struct engine *eng, const char *sql, const char *msg)
-{
-	struct test_rows rows;
-
-	if (test_query(eng, sql, &rows) == 0)
-		fail_msg("SQL succeeded, expected an error with \"%s\": %s", msg, sql);
-	if (!strstr(rows.error, msg))
-		fail_msg("SQL: %s\nerror \"%s\" lacks \"%s\"", sql, rows.error, msg);
-	test_rows_free(&rows);
-}
-
-static struct engine *golden(const char *name)
-{
-	struct strbuf rel = STRBUF_INIT;
-	struct engine *eng;
-	char *root;
-
-	strbuf_addf(&rel, "tests/golden/roots/%s", name);
-	root = test_source_path(rel.buf);
-	eng = test_engine(root);
-	free(root);
-	strbuf_release(&rel);
-	return eng;
-}
-
 #define SYSTEM_INFO_COLS                                                              \
 	"SELECT hostname, uuid, cpu_type, cpu_subtype, cpu_brand, cpu_physical_cores, " \
 	"cpu_logical_cores, cpu_sockets, cpu_microcode, physical_memory, "              \
@@ -106,22 +52,22 @@ static struct engine *golden(const char *name)
 
 static void host1(void **state)
 {
-	struct engine *eng = golden("host1");
+	struct engine *eng = test_golden_engine("host1");
 
 	(void)state;
 	/* hosts: "127.0.0.1 vm"; machine-id 3d1219c7c4c5404aaa1f6d2a48adfda4;
 	 * 2 processors, physical id 0, core ids 0 and 1; MemTotal
 	 * 24731708 kB */
-	assert_query(eng, SYSTEM_INFO_COLS,
+	test_assert_query(eng, SYSTEM_INFO_COLS,
 		     "vm|3d1219c7-c4c5-404a-aa1f-6d2a48adfda4|x86_64|207|"
 		     "Intel(R) Xeon(R) Processor|2|2|1|0x1|25325268992|"
 		     "NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|vm|vm\n");
-	assert_query(eng, OS_VERSION_COLS,
+	test_assert_query(eng, OS_VERSION_COLS,
 		     "Debian GNU/Linux|12 (bookworm)|12|0|0|NULL|debian|NULL|bookworm|x86_64\n");
-	assert_query(eng, "SELECT pid_with_namespace, mount_namespace_id FROM os_version",
+	test_assert_query(eng, "SELECT pid_with_namespace, mount_namespace_id FROM os_version",
 		     "0|NULL\n");
 	/* no BOOT_IMAGE= or root=: every word is an argument */
-	assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
+	test_assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
 		     "6.18.44-fc-v657|NULL|NULL|mitigations=auto,no_guest_host,no_guest_guest "
 		     "console=ttyS0 quiet reboot=k panic=1 nomodule random.trust_cpu=1 "
 		     "swiotlb=noforce psi=1 nvproxy.enable=1 "
@@ -136,7 +82,7 @@ static void host1(void **state)
 
 static void host2(void **state)
 {
-	struct engine *eng = golden("host2");
+	struct engine *eng = test_golden_engine("host2");
 
 	(void)state;
 	/* FQDN from "127.0.1.1 ws1.example.com WS1" (alias matched
@@ -144,24 +90,24 @@ static void host2(void **state)
 	 * name and version swapped for LENOVO, "... Gen 9  " trimmed;
 	 * 8 processors, physical ids {0,1} x core ids {0,4}; MemTotal
 	 * 65657332 kB; no /proc/sys/kernel/arch and not live: no cpu_type */
-	assert_query(eng, SYSTEM_INFO_COLS,
+	test_assert_query(eng, SYSTEM_INFO_COLS,
 		     "ws1.example.com|4C4C4544-0042-3510-8052-B4C04F4E3332|NULL|85|"
 		     "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz|4|8|2|0x2006e05|67233107968|"
 		     "LENOVO|ThinkPad X1 Carbon Gen 9|20XW0026US|PF2ABCDE|"
 		     "LENOVO|20XW0026US|SDK0J40697 WIN|L1HF16M00AB|ws1|ws1.example.com\n");
 	/* the swap still happens when only one of the pair is selected */
-	assert_query(eng, "SELECT hardware_model FROM system_info",
+	test_assert_query(eng, "SELECT hardware_model FROM system_info",
 		     "ThinkPad X1 Carbon Gen 9\n");
-	assert_query(eng, "SELECT hardware_version, cpu_sockets FROM system_info",
+	test_assert_query(eng, "SELECT hardware_version, cpu_sockets FROM system_info",
 		     "20XW0026US|2\n");
 	/* VERSION="22.04.4 LTS (Jammy \"Jellyfish\" \$5 \\o/)",
 	 * ID_LIKE='debian', BUILD_ID=2024\ Feb"07" (indented); VERSION_ID
 	 * "22.04": minor 04 is 4 */
-	assert_query(eng, OS_VERSION_COLS,
+	test_assert_query(eng, OS_VERSION_COLS,
 		     "Ubuntu|22.04.4 LTS (Jammy \"Jellyfish\" $5 \\o/)|22|4|0|2024 Feb07|"
 		     "ubuntu|debian|jammy|NULL\n");
 	/* "ro  quiet splash\tvt.handoff=7": words, re-joined by one space */
-	assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
+	test_assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
 		     "5.15.0-97-generic|/boot/vmlinuz-5.15.0-97-generic|"
 		     "UUID=0f3c1a2b-1111-2222-3333-444455556666|ro quiet splash vt.handoff=7\n");
 	engine_free(eng);
@@ -169,23 +115,23 @@ static void host2(void **state)
 
 static void host3(void **state)
 {
-	struct engine *eng = golden("host3");
+	struct engine *eng = test_golden_engine("host3");
 
 	(void)state;
 	/* placeholder product_uuid, no machine-id: no uuid; ARM cpuinfo:
 	 * cpu_subtype "0" (osquery's default), physical cores fall back to
 	 * the 4 logical ones, no sockets; no meminfo; /etc/hostname after
 	 * a comment and a blank line */
-	assert_query(eng, SYSTEM_INFO_COLS,
+	test_assert_query(eng, SYSTEM_INFO_COLS,
 		     "centos7.localdomain|NULL|aarch64|0|NULL|4|4|NULL|NULL|NULL|"
 		     "QEMU|KVM Virtual Machine|virt-8.2|NULL|NULL|NULL|NULL|NULL|"
 		     "centos7.localdomain|centos7.localdomain\n");
 	/* redhat-release "CentOS Linux release 7.9.2009 (AltArch)" wins
 	 * over os-release for name, version, numbers, build, platform */
-	assert_query(eng, OS_VERSION_COLS,
+	test_assert_query(eng, OS_VERSION_COLS,
 		     "CentOS Linux|CentOS Linux release 7.9.2009 (AltArch)|7|9|2009||"
 		     "rhel|rhel|NULL|aarch64\n");
-	assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
+	test_assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
 		     "4.14.0-115.el7a.0.1.aarch64|NULL|NULL|NULL\n");
 	engine_free(eng);
 }
@@ -252,9 +198,9 @@ static void empty_root(void **state)
 	(void)state;
 	tree_make(&t);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM system_info", "0\n");
-	assert_query(eng, "SELECT count(*) FROM os_version", "0\n");
-	assert_query(eng, "SELECT count(*) FROM kernel_info", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM system_info", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM os_version", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM kernel_info", "0\n");
 	engine_free(eng);
 	tree_remove(&t);
 }
@@ -281,26 +227,26 @@ static void os_release_corners(void **state)
 	/* blanks around '=' tolerated (osquery trims); patch "3.4" is no
 	 * integer; the last *CODENAME* key wins; an empty ID keeps the
 	 * "posix" default; '...' is literal and concatenates with "..." */
-	assert_query(eng, OS_VERSION_COLS,
+	test_assert_query(eng, OS_VERSION_COLS,
 		     "Spaced Name|NULL|1|2|NULL|single \\\" quoted+|posix|unterminated|second|"
 		     "NULL\n");
 	engine_free(eng);
 
 	tree_puts(&t, "etc/os-release", "VERSION_ID=08\n");
 	eng = test_engine(t.dir);
-	assert_query(eng, OS_VERSION_COLS, "Unknown|NULL|8|0|0|NULL|posix|NULL|NULL|NULL\n");
+	test_assert_query(eng, OS_VERSION_COLS, "Unknown|NULL|8|0|0|NULL|posix|NULL|NULL|NULL\n");
 	engine_free(eng);
 
 	tree_puts(&t, "etc/os-release", "NAME=Arch Linux\nBUILD_ID=rolling\nVERSION_ID=rolling\n");
 	eng = test_engine(t.dir);
-	assert_query(eng, OS_VERSION_COLS,
+	test_assert_query(eng, OS_VERSION_COLS,
 		     "Arch Linux|NULL|NULL|0|0|rolling|posix|NULL|NULL|NULL\n");
 	engine_free(eng);
 
 	/* Funtoo's empty os-release: a row of osquery's defaults */
 	tree_puts(&t, "etc/os-release", "");
 	eng = test_engine(t.dir);
-	assert_query(eng, OS_VERSION_COLS "", "Unknown|NULL|0|0|0|NULL|posix|NULL|NULL|NULL\n");
+	test_assert_query(eng, OS_VERSION_COLS "", "Unknown|NULL|0|0|0|NULL|posix|NULL|NULL|NULL\n");
 	engine_free(eng);
 	tree_remove(&t);
 }
@@ -319,7 +265,7 @@ static void release_files(void **state)
 		  "VERSION_ID=39\nVERSION_CODENAME=\"\"\n");
 	tree_puts(&t, "etc/redhat-release", "Fedora release 39 (Thirty Nine)\n");
 	eng = test_engine(t.dir);
-	assert_query(eng, OS_VERSION_COLS,
+	test_assert_query(eng, OS_VERSION_COLS,
 		     "Fedora Linux|Fedora release 39 (Thirty Nine)|39|0|0||rhel|rhel||NULL\n");
 	engine_free(eng);
 
@@ -327,7 +273,7 @@ static void release_files(void **state)
 	 * each run), then the pattern */
 	tree_puts(&t, "etc/redhat-release", "  Red  Hat Enterprise \tLinux release 9.3 (Plow)\n\n");
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT name, version, major, minor, patch FROM os_version",
+	test_assert_query(eng, "SELECT name, version, major, minor, patch FROM os_version",
 		     "Red Hat Enterprise Linux|Red Hat Enterprise Linux release 9.3 (Plow)|9|3|0\n");
 	engine_free(eng);
 
@@ -335,7 +281,7 @@ static void release_files(void **state)
 	tree_puts(&t, "etc/os-release", "NAME=\"Oracle Linux Server\"\nID=\"ol\"\nID_LIKE=\"fedora\"\n");
 	tree_puts(&t, "etc/oracle-release", "Oracle Linux Server release 8.9\n");
 	eng = test_engine(t.dir);
-	assert_query(eng, OS_VERSION_COLS,
+	test_assert_query(eng, OS_VERSION_COLS,
 		     "Oracle Linux Server|Oracle Linux Server release 8.9|8|9|0||ol|fedora|NULL|"
 		     "NULL\n");
 	engine_free(eng);
@@ -345,7 +291,7 @@ static void release_files(void **state)
 	tree_make(&t);
 	tree_puts(&t, "etc/gentoo-release", "Gentoo Base System release 2.14\n");
 	eng = test_engine(t.dir);
-	assert_query(eng, OS_VERSION_COLS,
+	test_assert_query(eng, OS_VERSION_COLS,
 		     "Gentoo Base System|Gentoo Base System release 2.14|2|14|0||gentoo|gentoo|"
 		     "NULL|NULL\n");
 	engine_free(eng);
@@ -377,7 +323,7 @@ static void hostile_release_files(void **state)
 		strbuf_addstr(&sb, "HOME_URL=\"https://example.org/\"\n");
 	tree_write(&t, "etc/os-release", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query_fails(eng, "SELECT * FROM os_version", "exceeds its size limit");
+	test_assert_query_fails(eng, "SELECT * FROM os_version", "exceeds its size limit");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);
@@ -409,7 +355,7 @@ static void system_info_corners(void **state)
 	eng = test_engine(t.dir);
 	/* no hostname anywhere (empty kernel file, no /etc/hostname); the
 	 * huge vendor is NULL, the empty product name '' */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT hostname, computer_name, cpu_subtype, cpu_microcode, "
 		     "cpu_logical_cores, cpu_physical_cores, cpu_sockets, physical_memory, "
 		     "hardware_vendor, hardware_model FROM system_info",
@@ -425,8 +371,8 @@ static void system_info_corners(void **state)
 	tree_write(&t, "etc/hosts", sb.buf, sb.len);
 	tree_write(&t, "sys/class/dmi/id/product_name", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	free(query_text(eng, "SELECT * FROM system_info"));
-	assert_query(eng, "SELECT count(*) FROM system_info", "1\n");
+	free(test_query_text(eng, "SELECT * FROM system_info"));
+	test_assert_query(eng, "SELECT count(*) FROM system_info", "1\n");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);
@@ -447,14 +393,14 @@ static void kernel_info_corners(void **state)
 	tree_puts(&t, "proc/cmdline",
 		  "root=/dev/sda1 ro BOOT_IMAGE=a root=/dev/sda2 BOOT_IMAGE=b quiet\n");
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
+	test_assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
 		     "1.2.3-test|b|/dev/sda2|ro quiet\n");
 	engine_free(eng);
 
 	/* an empty command line: arguments '', no path, no device */
 	tree_puts(&t, "proc/cmdline", "");
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
+	test_assert_query(eng, "SELECT version, path, device, arguments FROM kernel_info",
 		     "1.2.3-test|NULL|NULL|\n");
 	engine_free(eng);
 
@@ -463,7 +409,7 @@ static void kernel_info_corners(void **state)
 		strbuf_addstr(&sb, "quiet ");
 	tree_write(&t, "proc/cmdline", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query_fails(eng, "SELECT * FROM kernel_info", "exceeds its size limit");
+	test_assert_query_fails(eng, "SELECT * FROM kernel_info", "exceeds its size limit");
 	engine_free(eng);
 
 	/* binary garbage */
@@ -472,7 +418,7 @@ static void kernel_info_corners(void **state)
 	tree_write(&t, "proc/cmdline", sb.buf, sb.len);
 	tree_write(&t, "proc/version", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM kernel_info", "1\n");
+	test_assert_query(eng, "SELECT count(*) FROM kernel_info", "1\n");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);

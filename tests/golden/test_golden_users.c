@@ -34,49 +34,6 @@
 #include "strbuf.h"
 #include "testutil.h"
 
-/* All rows of a query as text: columns joined by '|', rows by '\n',
- * SQL NULL written as NULL. Fails the test when the query fails. */
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
-static struct engine *golden(const char *name)
-{
-	struct strbuf rel = STRBUF_INIT;
-	struct engine *eng;
-	char *root;
-
-	strbuf_addf(&rel, "tests/golden/roots/%s", name);
-	root = test_source_path(rel.buf);
-	eng = test_engine(root);
-	free(root);
-	strbuf_release(&rel);
-	return eng;
-}
-
 /* ------------------------------------------------------------------ */
 /* host1 */
 
@@ -116,69 +73,69 @@ static const char host1_users[] =
 
 static void users_all(void **state)
 {
-	struct engine *eng = golden("host1");
+	struct engine *eng = test_golden_engine("host1");
 
 	(void)state;
 	/* skipped: comments, blank lines, "broken" (3 fields), "badid"
 	 * (12a), "negid" (-1), "+", "-bob", "toobig" (2^32), empty name */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT uid, gid, uid_signed, gid_signed, username, description, "
 		     "directory, shell, uuid FROM users",
 		     host1_users);
 	/* SELECT * is osquery's visible column set; uuid is '' (not NULL) */
-	assert_query(eng, "SELECT * FROM users WHERE username = 'root'",
+	test_assert_query(eng, "SELECT * FROM users WHERE username = 'root'",
 		     "0|0|0|0|root|root|/root|/bin/bash|\n");
 	engine_free(eng);
 }
 
 static void users_constraints(void **state)
 {
-	struct engine *eng = golden("host1");
+	struct engine *eng = test_golden_engine("host1");
 
 	(void)state;
-	assert_query(eng, "SELECT username FROM users WHERE uid = 0", "root\nroot2\n");
-	assert_query(eng, "SELECT username FROM users WHERE uid IN (1001, 4294967294, 77)",
+	test_assert_query(eng, "SELECT username FROM users WHERE uid = 0", "root\nroot2\n");
+	test_assert_query(eng, "SELECT username FROM users WHERE uid IN (1001, 4294967294, 77)",
 		     "alice\nnfsnobody\n");
-	assert_query(eng, "SELECT username, uid_signed FROM users WHERE uid = '4294967294'",
+	test_assert_query(eng, "SELECT username, uid_signed FROM users WHERE uid = '4294967294'",
 		     "nfsnobody|-2\n");
-	assert_query(eng, "SELECT uid FROM users WHERE username IN ('nonl', 'alice', 'nope')",
+	test_assert_query(eng, "SELECT uid FROM users WHERE username IN ('nonl', 'alice', 'nope')",
 		     "1001\n1004\n");
 	/* both constraints hold on every row (the module re-checks) */
-	assert_query(eng, "SELECT username FROM users WHERE uid = 0 AND username = 'root2'",
+	test_assert_query(eng, "SELECT username FROM users WHERE uid = 0 AND username = 'root2'",
 		     "root2\n");
-	assert_query(eng, "SELECT count(*) FROM users WHERE uid = 1 AND username = 'root'",
+	test_assert_query(eng, "SELECT count(*) FROM users WHERE uid = 1 AND username = 'root'",
 		     "0\n");
 	/* usernames compare exactly, as getpwnam does */
-	assert_query(eng, "SELECT count(*) FROM users WHERE username = 'ROOT'", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM users WHERE username = 'ROOT'", "0\n");
 	engine_free(eng);
 }
 
 static void users_hidden_columns(void **state)
 {
-	struct engine *eng = golden("host1");
+	struct engine *eng = test_golden_engine("host1");
 
 	(void)state;
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT username, include_remote, pid_with_namespace FROM users "
 		     "WHERE uid = 1001",
 		     "alice|0|0\n");
 	/* not the live host: no NSS to ask, the file answers for remote */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT username, include_remote FROM users WHERE include_remote = 1 "
 		     "AND uid = 0",
 		     "root|1\nroot2|1\n");
-	assert_query(eng, "SELECT count(*) FROM users WHERE include_remote = 1", "29\n");
+	test_assert_query(eng, "SELECT count(*) FROM users WHERE include_remote = 1", "29\n");
 	/* not implemented: no namespace entered, so no rows */
-	assert_query(eng, "SELECT count(*) FROM users WHERE pid_with_namespace = 42", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM users WHERE pid_with_namespace = 42", "0\n");
 	engine_free(eng);
 }
 
 static void groups_all(void **state)
 {
-	struct engine *eng = golden("host1");
+	struct engine *eng = test_golden_engine("host1");
 
 	(void)state;
-	assert_query(eng, "SELECT gid, gid_signed, groupname FROM groups",
+	test_assert_query(eng, "SELECT gid, gid_signed, groupname FROM groups",
 		     "0|0|root\n1|1|daemon\n2|2|bin\n3|3|sys\n4|4|adm\n5|5|tty\n6|6|disk\n"
 		     "7|7|lp\n8|8|mail\n9|9|news\n10|10|uucp\n12|12|man\n13|13|proxy\n"
 		     "15|15|kmem\n20|20|dialout\n21|21|fax\n22|22|voice\n24|24|cdrom\n"
@@ -195,19 +152,19 @@ static void groups_all(void **state)
 		      * "badgid" are malformed */
 		     "1001|1001|alice\n2000|2000|dev\n2001|2001|ops\n2003|2003|trailing\n"
 		     "4294967294|-2|big\n2002|2002|dup\n2004|2004|last\n");
-	assert_query(eng, "SELECT groupname FROM groups WHERE gid = 2000", "dev\n");
-	assert_query(eng, "SELECT groupname FROM groups WHERE gid IN (0, 4294967294)",
+	test_assert_query(eng, "SELECT groupname FROM groups WHERE gid = 2000", "dev\n");
+	test_assert_query(eng, "SELECT groupname FROM groups WHERE gid IN (0, 4294967294)",
 		     "root\nbig\n");
-	assert_query(eng, "SELECT count(*) FROM groups WHERE pid_with_namespace = 0", "54\n");
+	test_assert_query(eng, "SELECT count(*) FROM groups WHERE pid_with_namespace = 0", "54\n");
 	engine_free(eng);
 }
 
 static void user_groups_all(void **state)
 {
-	struct engine *eng = golden("host1");
+	struct engine *eng = test_golden_engine("host1");
 
 	(void)state;
-	assert_query(eng, "SELECT uid, gid FROM user_groups",
+	test_assert_query(eng, "SELECT uid, gid FROM user_groups",
 		     "0|0\n1|1\n2|2\n3|3\n4|65534\n5|60\n6|12\n7|7\n8|8\n9|9\n10|10\n"
 		     "13|13\n33|33\n34|34\n38|38\n39|39\n42|65534\n65534|65534\n"
 		     "1000|1000\n998|998\n997|997\n100|102\n996|996\n"
@@ -222,13 +179,13 @@ static void user_groups_all(void **state)
 		     "1002|100\n"
 		     /* root2 (uid 0 again) is not listed twice */
 		     "1004|100\n1004|2004\n");
-	assert_query(eng, "SELECT gid FROM user_groups WHERE uid = 1001",
+	test_assert_query(eng, "SELECT gid FROM user_groups WHERE uid = 1001",
 		     "1001\n2000\n2001\n0\n4294967294\n2002\n");
-	assert_query(eng, "SELECT uid FROM user_groups WHERE gid = 2000",
+	test_assert_query(eng, "SELECT uid FROM user_groups WHERE gid = 2000",
 		     "101\n1001\n4294967294\n");
 	/* osquery's example join: the 37 rows above, plus root2 matching
 	 * uid 0's one row again */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT count(*) FROM users u, user_groups ug WHERE u.uid = ug.uid",
 		     "38\n");
 	engine_free(eng);
@@ -237,12 +194,12 @@ static void user_groups_all(void **state)
 /* host3: a passwd, no group file */
 static void no_group_file(void **state)
 {
-	struct engine *eng = golden("host3");
+	struct engine *eng = test_golden_engine("host3");
 
 	(void)state;
-	assert_query(eng, "SELECT count(*) FROM groups", "0\n");
-	assert_query(eng, "SELECT uid, gid FROM user_groups", "0|0\n1|1\n");
-	assert_query(eng, "SELECT username, shell FROM users",
+	test_assert_query(eng, "SELECT count(*) FROM groups", "0\n");
+	test_assert_query(eng, "SELECT uid, gid FROM user_groups", "0|0\n1|1\n");
+	test_assert_query(eng, "SELECT username, shell FROM users",
 		     "root|/bin/bash\nbin|/sbin/nologin\n");
 	engine_free(eng);
 }
@@ -311,9 +268,9 @@ static void long_lines_and_nul_bytes(void **state)
 	eng = test_engine(t.dir);
 	/* the 20 KB line and the line with a NUL byte are skipped, the
 	 * lines around them are not */
-	assert_query(eng, "SELECT uid, username FROM users", "1|a\n3|c\n4|d\n");
-	assert_query(eng, "SELECT gid, groupname FROM groups", "11|g2\n");
-	assert_query(eng, "SELECT uid, gid FROM user_groups", "1|1\n3|3\n3|11\n4|4\n");
+	test_assert_query(eng, "SELECT uid, username FROM users", "1|a\n3|c\n4|d\n");
+	test_assert_query(eng, "SELECT gid, groupname FROM groups", "11|g2\n");
+	test_assert_query(eng, "SELECT uid, gid FROM user_groups", "1|1\n3|3\n3|11\n4|4\n");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);
@@ -340,7 +297,7 @@ static void binary_garbage(void **state)
 	tree_write(&t, "etc/group", sb.buf, sb.len);
 
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT uid, description, directory, shell FROM users "
+	test_assert_query(eng, "SELECT uid, description, directory, shell FROM users "
 			  "WHERE username = 'ok'",
 		     "5|fine|/ok|/bin/ok\n");
 	test_query_ok(eng, "SELECT * FROM users", &rows);
@@ -348,7 +305,7 @@ static void binary_garbage(void **state)
 	test_rows_free(&rows);
 	test_query_ok(eng, "SELECT * FROM groups", &rows);
 	test_rows_free(&rows);
-	assert_query(eng, "SELECT gid FROM user_groups WHERE uid = 5", "5\n");
+	test_assert_query(eng, "SELECT gid FROM user_groups WHERE uid = 5", "5\n");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);
@@ -393,18 +350,18 @@ static void empty_root(void **state)
 	(void)state;
 	tree_make(&t);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM users", "0\n");
-	assert_query(eng, "SELECT count(*) FROM users WHERE include_remote = 1", "0\n");
-	assert_query(eng, "SELECT count(*) FROM groups", "0\n");
-	assert_query(eng, "SELECT count(*) FROM user_groups", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM users", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM users WHERE include_remote = 1", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM groups", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM user_groups", "0\n");
 	engine_free(eng);
 	/* an empty file is no error either */
 	tree_write(&t, "etc/passwd", "", 0);
 	tree_write(&t, "etc/group", "\n\n# nothing\n", 12);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM users", "0\n");
-	assert_query(eng, "SELECT count(*) FROM groups", "0\n");
-	assert_query(eng, "SELECT count(*) FROM user_groups", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM users", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM groups", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM user_groups", "0\n");
 	engine_free(eng);
 	tree_remove(&t);
 }

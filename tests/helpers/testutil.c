@@ -118,6 +118,58 @@ const char *test_get(const struct test_rows *rows, size_t r, const char *col)
 	return rows->values[r * rows->ncols + (size_t)c];
 }
 
+char *test_query_text(struct engine *eng, const char *sql)
+{
+	struct test_rows rows;
+	struct strbuf sb = STRBUF_INIT;
+
+	test_query_ok(eng, sql, &rows);
+	for (size_t r = 0; r < rows.nrows; r++) {
+		for (size_t c = 0; c < rows.ncols; c++) {
+			const char *v = rows.values[r * rows.ncols + c];
+
+			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
+		}
+		strbuf_addch(&sb, '\n');
+	}
+	test_rows_free(&rows);
+	return strbuf_detach(&sb, NULL);
+}
+
+void test_assert_query(struct engine *eng, const char *sql, const char *expected)
+{
+	char *got = test_query_text(eng, sql);
+
+	if (strcmp(got, expected) != 0)
+		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
+	free(got);
+}
+
+void test_assert_query_fails(struct engine *eng, const char *sql, const char *msg)
+{
+	struct test_rows rows;
+
+	if (test_query(eng, sql, &rows) == 0)
+		fail_msg("SQL succeeded, expected an error with \"%s\": %s", msg, sql);
+	if (!strstr(rows.error, msg))
+		fail_msg("SQL: %s\nerror \"%s\" lacks \"%s\"", sql, rows.error, msg);
+	test_rows_free(&rows);
+}
+
+struct engine *test_golden_engine(const char *name)
+{
+	struct strbuf rel = STRBUF_INIT;
+	struct engine *eng;
+	char *root;
+
+	strbuf_addf(&rel, "tests/golden/roots/%s", name);
+	root = test_source_path(rel.buf);
+	eng = test_engine(root);
+	free(root);
+	strbuf_release(&rel);
+	return eng;
+}
+
 static char *join_env(const char *var, const char *fallback, const char *rel)
 {
 	const char *base = getenv(var);

@@ -34,6 +34,16 @@ void test_rows_free(struct test_rows *rows);
 const char *test_get(const struct test_rows *rows, size_t r, const char *col);
 int test_col(const struct test_rows *rows, const char *col);
 
+/* All rows of a query as text: columns joined by '|', each row ended by
+ * '\n', SQL NULL written as NULL (malloc'd). Fails the test on error. */
+char *test_query_text(struct engine *eng, const char *sql);
+/* Fails the test unless the query's text (as test_query_text) is expected. */
+void test_assert_query(struct engine *eng, const char *sql, const char *expected);
+/* Fails the test unless the query fails with an error containing msg. */
+void test_assert_query_fails(struct engine *eng, const char *sql, const char *msg);
+/* An engine over the captured tree tests/golden/roots/<name>. */
+struct engine *test_golden_engine(const char *name);
+
 /* $SPOOR_SOURCE_DIR/rel, or the reference dir for ref_path. */
 char *test_source_path(const char *rel);
 char *test_reference_path(const char *file);

@@ -27,24 +27,6 @@
 /* Cap on id(1) runs, so a host with a large directory stays quick. */
 #define MAX_ID_RUNS 500
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
 static void assert_same(const char *what, const char *expected, const char *got)
 {
 	if (strcmp(expected, got) != 0)
@@ -107,7 +89,7 @@ static void users_match_getent_files(void **state)
 
 	(void)state;
 	getent = test_run("getent -s files passwd");
-	got = query_text(eng, USER_COLS);
+	got = test_query_text(eng, USER_COLS);
 	expected = passwd_expected(getent);
 	assert_true(strlen(expected) > 0);
 	assert_same("users vs getent -s files passwd", expected, got);
@@ -124,7 +106,7 @@ static void users_include_remote_match_getent(void **state)
 
 	(void)state;
 	getent = test_run("getent passwd");
-	got = query_text(eng, USER_COLS " WHERE include_remote = 1");
+	got = test_query_text(eng, USER_COLS " WHERE include_remote = 1");
 	expected = passwd_expected(getent);
 	assert_same("users (include_remote=1) vs getent passwd", expected, got);
 	free(getent);
@@ -132,7 +114,7 @@ static void users_include_remote_match_getent(void **state)
 	free(got);
 
 	getent = test_run("getent passwd 0");
-	got = query_text(eng, USER_COLS " WHERE include_remote = 1 AND uid = 0");
+	got = test_query_text(eng, USER_COLS " WHERE include_remote = 1 AND uid = 0");
 	expected = passwd_expected(getent);
 	assert_same("users (include_remote=1, uid=0) vs getent passwd 0", expected, got);
 	free(getent);
@@ -140,7 +122,7 @@ static void users_include_remote_match_getent(void **state)
 	free(got);
 
 	getent = test_run("getent passwd root");
-	got = query_text(eng, USER_COLS " WHERE include_remote = 1 AND username = 'root'");
+	got = test_query_text(eng, USER_COLS " WHERE include_remote = 1 AND username = 'root'");
 	expected = passwd_expected(getent);
 	assert_same("users (include_remote=1, root) vs getent passwd root", expected, got);
 	free(getent);
@@ -159,7 +141,7 @@ static void groups_match_getent_files(void **state)
 
 	(void)state;
 	getent = test_run("getent -s files group");
-	got = query_text(eng, "SELECT gid, gid_signed, groupname FROM groups");
+	got = test_query_text(eng, "SELECT gid, gid_signed, groupname FROM groups");
 	for (char *line = strtok_r(getent, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[4];
 		unsigned long long gid;
@@ -211,7 +193,7 @@ static void user_groups_match_id(void **state)
 		strbuf_addf(&cmd, "id -G -- '%s' | tr ' ' '\\n'", name);
 		id_out = test_run(cmd.buf);
 		strbuf_addf(&sql, "SELECT gid FROM user_groups WHERE uid = %s", uid);
-		got = query_text(eng, sql.buf);
+		got = test_query_text(eng, sql.buf);
 		strbuf_addf(&what, "user_groups of %s (uid %s) vs id -G", name, uid);
 		assert_same(what.buf, id_out, got);
 		free(id_out);
