@@ -133,7 +133,10 @@ int rootfs_opendir(const struct rootfs *rfs, const char *path, DIR **ret_dir)
 	return 0;
 }
 
-/* Reads an open fd to its end (at most max bytes) and closes it. */
+/* Reads an open fd to its end (at most max bytes) and closes it.
+ * Files are opened O_NONBLOCK: a FIFO planted where a file is expected
+ * reads as empty or fails with EAGAIN instead of hanging the scan (the
+ * flag means nothing for regular, proc and sysfs files). */
 static int read_fd(int fd, struct strbuf *sb, size_t max, bool *ret_truncated)
 {
 	size_t start = sb->len, got = 0;
@@ -185,7 +188,7 @@ static int read_fd(int fd, struct strbuf *sb, size_t max, bool *ret_truncated)
 int rootfs_read_at(int dirfd, const char *relpath, struct strbuf *sb, size_t max,
 		   bool *ret_truncated)
 {
-	int fd = openat(dirfd, relative(relpath), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = openat(dirfd, relative(relpath), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0)
 		return errno == ESRCH ? -ENOENT : -errno;
@@ -195,7 +198,7 @@ int rootfs_read_at(int dirfd, const char *relpath, struct strbuf *sb, size_t max
 int rootfs_read(const struct rootfs *rfs, const char *path, struct strbuf *sb, size_t max,
 		bool *ret_truncated)
 {
-	int fd = open_under(rfs, path, O_RDONLY | O_NOCTTY);
+	int fd = open_under(rfs, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0)
 		return errno == ESRCH ? -ENOENT : -errno;

@@ -54,6 +54,8 @@ static int setup(void **state)
 	link_to("/etc/hostname", "etc/abs-link");     /* absolute */
 	link_to("../../../../etc/hostname", "etc/up"); /* climbs past the root */
 	link_to("/nonexistent", "etc/dangling");
+	snprintf(path, sizeof(path), "%s/etc/fifo", root);
+	assert_int_equal(mkfifo(path, 0600), 0);
 	return 0;
 }
 
@@ -130,6 +132,20 @@ static void bounded_reads(void **state)
 	rootfs_free(rfs);
 }
 
+static void fifo_does_not_hang(void **state)
+{
+	struct rootfs *rfs;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(rootfs_open(&rfs, root), 0);
+	/* no writer: reads as empty instead of blocking forever */
+	assert_int_equal(rootfs_read(rfs, "/etc/fifo", &sb, 4096, NULL), 0);
+	assert_int_equal(sb.len, 0);
+	strbuf_release(&sb);
+	rootfs_free(rfs);
+}
+
 static void live_and_missing_roots(void **state)
 {
 	struct rootfs *rfs;
@@ -148,6 +164,7 @@ int main(void)
 		cmocka_unit_test(reads_stay_inside),
 		cmocka_unit_test(links_and_stat),
 		cmocka_unit_test(bounded_reads),
+		cmocka_unit_test(fifo_does_not_hang),
 		cmocka_unit_test(live_and_missing_roots),
 	};
 
