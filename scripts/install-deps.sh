@@ -6,7 +6,8 @@ set -eu
 
 PKGS="build-essential cmake pkg-config
 libsqlite3-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev
-libcmocka-dev procps passwd python3 hyperfine time"
+libcmocka-dev procps passwd python3 hyperfine time
+openssh-client"
 
 missing=""
 for p in $PKGS; do

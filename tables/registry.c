@@ -22,6 +22,19 @@ const struct table_spec *const spoor_table_specs[] = {
 	/* batch files: */
 	/* batch sockets: */
 	/* batch etc: */
+	&etc_hosts_spec,
+	&etc_services_spec,
+	&etc_protocols_spec,
+	&dns_resolvers_spec,
+	&authorized_keys_spec,
+	&known_hosts_spec,
+	&user_ssh_keys_spec,
+	&ssh_configs_spec,
+	&crontab_spec,
+	&shadow_spec,
+	&sudoers_spec,
+	&last_spec,
+	&logged_in_users_spec,
 	/* batch kernel: */
 	/* batch packages: */
 	/* batch network: */

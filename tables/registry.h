@@ -34,6 +34,23 @@ extern const struct table_spec osquery_flags_spec;
 /* batch files: */
 /* batch sockets: */
 /* batch etc: */
+/* tables/etc_files.c */
+extern const struct table_spec etc_hosts_spec;
+extern const struct table_spec etc_services_spec;
+extern const struct table_spec etc_protocols_spec;
+extern const struct table_spec dns_resolvers_spec;
+/* tables/ssh.c */
+extern const struct table_spec authorized_keys_spec;
+extern const struct table_spec known_hosts_spec;
+extern const struct table_spec user_ssh_keys_spec;
+extern const struct table_spec ssh_configs_spec;
+/* tables/cron.c */
+extern const struct table_spec crontab_spec;
+/* tables/accounts.c */
+extern const struct table_spec shadow_spec;
+extern const struct table_spec sudoers_spec;
+extern const struct table_spec last_spec;
+extern const struct table_spec logged_in_users_spec;
 /* batch kernel: */
 /* batch packages: */
 /* batch network: */
