@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential cmake pkg-config
 libsqlite3-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev
 libcmocka-dev procps passwd python3 hyperfine time
-openssh-client"
+openssh-client iproute2 kmod dmidecode"
 
 missing=""
 for p in $PKGS; do

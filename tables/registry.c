@@ -21,6 +21,10 @@ const struct table_spec *const spoor_table_specs[] = {
 	&osquery_flags_spec,
 	/* batch files: */
 	/* batch sockets: */
+	&process_open_sockets_spec,
+	&listening_ports_spec,
+	&process_open_files_spec,
+	&process_open_pipes_spec,
 	/* batch etc: */
 	&etc_hosts_spec,
 	&etc_services_spec,
@@ -36,6 +40,15 @@ const struct table_spec *const spoor_table_specs[] = {
 	&last_spec,
 	&logged_in_users_spec,
 	/* batch kernel: */
+	&kernel_modules_spec,
+	&system_controls_spec,
+	&mounts_spec,
+	&process_envs_spec,
+	&process_memory_map_spec,
+	&process_namespaces_spec,
+	&cpu_info_spec,
+	&ulimit_info_spec,
+	&shared_memory_spec,
 	/* batch packages: */
 	/* batch network: */
 };

@@ -33,6 +33,12 @@ extern const struct table_spec osquery_flags_spec;
 
 /* batch files: */
 /* batch sockets: */
+/* tables/sockets.c */
+extern const struct table_spec process_open_sockets_spec;
+extern const struct table_spec listening_ports_spec;
+/* tables/process_fds.c */
+extern const struct table_spec process_open_files_spec;
+extern const struct table_spec process_open_pipes_spec;
 /* batch etc: */
 /* tables/etc_files.c */
 extern const struct table_spec etc_hosts_spec;
@@ -52,6 +58,18 @@ extern const struct table_spec sudoers_spec;
 extern const struct table_spec last_spec;
 extern const struct table_spec logged_in_users_spec;
 /* batch kernel: */
+/* tables/kernel.c */
+extern const struct table_spec kernel_modules_spec;
+extern const struct table_spec system_controls_spec;
+extern const struct table_spec mounts_spec;
+/* tables/process_details.c */
+extern const struct table_spec process_envs_spec;
+extern const struct table_spec process_memory_map_spec;
+extern const struct table_spec process_namespaces_spec;
+/* tables/hardware.c */
+extern const struct table_spec cpu_info_spec;
+extern const struct table_spec ulimit_info_spec;
+extern const struct table_spec shared_memory_spec;
 /* batch packages: */
 /* batch network: */
 
