@@ -3,9 +3,10 @@
  *
  * A dump is one request (struct nlmsghdr + the family's request struct,
  * NLM_F_DUMP) answered by a stream of SOCK_DIAG_BY_FAMILY messages ended
- * by NLMSG_DONE, or by one NLMSG_ERROR. Every field is copied out of the
- * receive buffer with memcpy, so a captured buffer of any alignment can
- * be parsed.
+ * by NLMSG_DONE, or by one NLMSG_ERROR. Messages and attributes are
+ * walked with nlmsg.h (shared with rtnl.c); every field is copied out of
+ * the receive buffer with memcpy, so a captured buffer of any alignment
+ * can be parsed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <linux/unix_diag.h>
 
 #include "err.h"
+#include "nlmsg.h"
 #include "sockdiag.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -186,6 +188,9 @@ static int parse_unix(const uint8_t *p, size_t len, struct sockdiag_sock *s)
 {
 	struct unix_diag_msg m;
 	size_t off = NLMSG_ALIGN(sizeof(m));
+	struct nl_iter it;
+	struct nl_attr a;
+	int r;
 
 	if (len < sizeof(m))
 		return -SPOOR_EPARSE;
@@ -196,29 +201,16 @@ static int parse_unix(const uint8_t *p, size_t len, struct sockdiag_sock *s)
 	s->family = AF_UNIX;
 	s->state = m.udiag_state;
 	s->type = m.udiag_type;
-	/* attributes: struct nlattr { u16 len; u16 type; } then the value */
-	while (off < len) {
-		struct nlattr a;
-
-		if (len - off < sizeof(a))
+	it = nl_iter_make(p + off, len > off ? len - off : 0);
+	while ((r = nl_attr_next(&it, &a)) == 0) {
+		if (a.type != UNIX_DIAG_NAME)
+			continue;
+		if (a.len > UNIX_NAME_MAX)
 			return -SPOOR_EPARSE;
-		memcpy(&a, p + off, sizeof(a));
-		if (a.nla_len < sizeof(a) || a.nla_len > len - off)
-			return -SPOOR_EPARSE;
-		if ((a.nla_type & NLA_TYPE_MASK) == UNIX_DIAG_NAME) {
-			size_t n = a.nla_len - NLA_HDRLEN;
-
-			if (n > UNIX_NAME_MAX)
-				return -SPOOR_EPARSE;
-			s->unix_name = p + off + NLA_HDRLEN;
-			s->unix_name_len = n;
-		}
-		/* the last attribute may lack its alignment padding */
-		if ((size_t)NLA_ALIGN(a.nla_len) >= len - off)
-			break;
-		off += NLA_ALIGN(a.nla_len);
+		s->unix_name = a.val;
+		s->unix_name_len = a.len;
 	}
-	return 0;
+	return r == -ENOENT ? 0 : r;
 }
 
 static int parse_packet(const uint8_t *p, size_t len, struct sockdiag_sock *s)
@@ -255,54 +247,28 @@ static int parse_socket(const struct sockdiag_req *req, const uint8_t *p, size_t
 	return fn ? fn(arg, &s) : 0;
 }
 
-/* The errno of an NLMSG_ERROR or NLMSG_DONE payload (0 when absent). */
-static int payload_error(const uint8_t *p, size_t len, int *ret)
-{
-	int32_t e;
-
-	if (len < sizeof(e))
-		return -SPOOR_EPARSE;
-	memcpy(&e, p, sizeof(e));
-	if (e > 0 || e < -4095)
-		return -SPOOR_EPARSE;
-	*ret = e;
-	return 0;
-}
-
 int sockdiag_parse(const struct sockdiag_req *req, uint32_t seq, const void *buf, size_t len,
 		   sockdiag_fn fn, void *arg)
 {
-	const uint8_t *p = buf;
-	size_t off = 0;
+	struct nl_iter it = nl_iter_make(buf, len);
+	struct nl_msg m;
+	int e, r;
 
-	while (off < len) {
-		struct nlmsghdr h;
-		const uint8_t *payload;
-		size_t plen;
-		int e, r;
-
-		if (len - off < sizeof(h))
-			return -SPOOR_EPARSE;
-		memcpy(&h, p + off, sizeof(h));
-		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off)
-			return -SPOOR_EPARSE;
-		payload = p + off + NLMSG_HDRLEN;
-		plen = h.nlmsg_len - NLMSG_HDRLEN;
-		off += NLMSG_ALIGN(h.nlmsg_len) < len - off ? NLMSG_ALIGN(h.nlmsg_len) : len - off;
-		if (h.nlmsg_seq != seq)
+	while ((r = nl_msg_next(&it, &m)) == 0) {
+		if (m.seq != seq)
 			continue; /* left over from an abandoned dump */
 
-		switch (h.nlmsg_type) {
+		switch (m.type) {
 		case NLMSG_DONE:
 			/* the payload, when present, is the dump's final errno */
-			if (plen == 0)
+			if (m.payload_len == 0)
 				return 1;
-			r = payload_error(payload, plen, &e);
+			r = nl_payload_errno(m.payload, m.payload_len, &e);
 			if (r < 0)
 				return r;
 			return e < 0 ? e : 1;
 		case NLMSG_ERROR:
-			r = payload_error(payload, plen, &e);
+			r = nl_payload_errno(m.payload, m.payload_len, &e);
 			if (r < 0)
 				return r;
 			/* 0 is an acknowledgement, which a dump does not ask for */
@@ -314,7 +280,7 @@ int sockdiag_parse(const struct sockdiag_req *req, uint32_t seq, const void *buf
 		case NLMSG_OVERRUN:
 			return -EIO;
 		case SOCK_DIAG_BY_FAMILY:
-			r = parse_socket(req, payload, plen, fn, arg);
+			r = parse_socket(req, m.payload, m.payload_len, fn, arg);
 			if (r < 0)
 				return r;
 			break;
@@ -322,7 +288,7 @@ int sockdiag_parse(const struct sockdiag_req *req, uint32_t seq, const void *buf
 			return -SPOOR_EPARSE;
 		}
 	}
-	return 0;
+	return r == -ENOENT ? 0 : r;
 }
 
 /* ------------------------------------------------------------------ */

@@ -15,7 +15,8 @@
  *     its own test;
  *   - LIKE on COLF_LIKE columns is handed over as a pattern, and SQLite
  *     still tests it;
- *   - a plan that lacks a constraint on a COLF_REQUIRED column is priced
+ *   - a plan with no constraint on any COLF_REQUIRED column (osquery:
+ *     one of them suffices, e.g. file.path or file.directory) is priced
  *     out, and if SQLite has no other plan, xFilter fails with a message
  *     naming the column;
  *   - colUsed becomes the generator's projection (qctx_used).
@@ -136,9 +137,9 @@ const char *col_collate_name(enum col_collate c)
 	return NULL;
 }
 
-void table_spec_ddl(const struct table_spec *spec, struct strbuf *out)
+/* "CREATE TABLE name(`col` TYPE [HIDDEN] [COLLATE X], ..., aliases" */
+static void ddl_columns(const struct table_spec *spec, struct strbuf *out)
 {
-	bool any_key = false;
 	const char *sep = "";
 
 	strbuf_addf(out, "CREATE TABLE %s(", spec->name);
@@ -151,8 +152,6 @@ void table_spec_ddl(const struct table_spec *spec, struct strbuf *out)
 			strbuf_addstr(out, " HIDDEN");
 		if (coll)
 			strbuf_addf(out, " COLLATE %s", coll);
-		if (c->flags & (COLF_INDEX | COLF_ADDITIONAL))
-			any_key = true;
 		sep = ", ";
 	}
 	for (size_t i = 0; i < spec->ncolumns; i++) {
@@ -161,8 +160,18 @@ void table_spec_ddl(const struct table_spec *spec, struct strbuf *out)
 		if (c->alias)
 			strbuf_addf(out, ", `%s` %s HIDDEN", c->alias, col_type_name(c->type));
 	}
+}
+
+void table_spec_ddl(const struct table_spec *spec, struct strbuf *out)
+{
+	bool any_key = false;
+	const char *sep = "";
+
+	ddl_columns(spec, out);
+	for (size_t i = 0; i < spec->ncolumns; i++)
+		if (spec->columns[i].flags & (COLF_INDEX | COLF_ADDITIONAL))
+			any_key = true;
 	strbuf_addstr(out, ", PRIMARY KEY (");
-	sep = "";
 	for (size_t i = 0; i < spec->ncolumns; i++) {
 		const struct column_spec *c = &spec->columns[i];
 
@@ -514,7 +523,19 @@ static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 
 	(void)argc;
 	(void)argv;
-	table_spec_ddl(spec, &ddl);
+	/*
+	 * SQLite is told the columns only. osquery's text (table_spec_ddl,
+	 * shown by .schema) adds PRIMARY KEY (...) WITHOUT ROWID, from which
+	 * SQLite would infer that key columns are NOT NULL and unique: then
+	 * "x IS NULL" can be folded to false and DISTINCT over a key column
+	 * skipped, both wrong for generated rows (process_open_sockets has
+	 * many rows per pid). Declared as a rowid table, SQLite assumes
+	 * nothing; vt_rowid gives each row a content-derived id so an OR of
+	 * two indexed terms, which SQLite runs as two scans deduplicated by
+	 * rowid, keeps every distinct row exactly once.
+	 */
+	ddl_columns(spec, &ddl);
+	strbuf_addch(&ddl, ')');
 	engine_trust(ma->eng, true);
 	rc = sqlite3_declare_vtab(db, ddl.buf);
 	engine_trust(ma->eng, false);
@@ -574,7 +595,7 @@ static int vt_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 	struct strbuf plan = STRBUF_INIT;
 	uint64_t used = 0;
 	uint64_t have_eq = 0; /* per spec column (< 64), first = handled */
-	bool required_ok = true, has_index_eq = false;
+	bool required_ok, any_required = false, required_hit = false, has_index_eq = false;
 	int argv = 0;
 	double cost = 1e6;
 
@@ -624,21 +645,18 @@ static int vt_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 		strbuf_addf(&plan, ";%d%c", col, op);
 	}
 
+	/* osquery's rule: a table with REQUIRED columns needs a constraint
+	 * on at least one of them (file and hash: path or directory) */
 	for (size_t c = 0; c < spec->ncolumns; c++) {
-		bool found = false;
-
 		if (!(spec->columns[c].flags & COLF_REQUIRED))
 			continue;
-		for (int i = 0; i < info->nConstraint; i++) {
-			const struct sqlite3_index_constraint *k = &info->aConstraint[i];
-
+		any_required = true;
+		for (int i = 0; i < info->nConstraint; i++)
 			if (info->aConstraintUsage[i].argvIndex > 0 &&
-			    src_col(vt, k->iColumn) == (int)c)
-				found = true;
-		}
-		if (!found)
-			required_ok = false;
+			    src_col(vt, info->aConstraint[i].iColumn) == (int)c)
+				required_hit = true;
 	}
+	required_ok = !any_required || required_hit;
 
 	if (!required_ok) {
 		cost = 1e99;
@@ -708,6 +726,22 @@ static int add_value(struct constraint *k, sqlite3_value *v)
 	return 0;
 }
 
+/* osquery's rule: when the table has REQUIRED columns, at least one of
+ * them carries a constraint. */
+static bool required_satisfied(const struct query_ctx *q)
+{
+	bool any_required = false;
+
+	for (size_t c = 0; c < q->spec->ncolumns; c++) {
+		if (!(q->spec->columns[c].flags & COLF_REQUIRED))
+			continue;
+		any_required = true;
+		if (find_cons(q, (int)c, false) || find_cons(q, (int)c, true))
+			return true;
+	}
+	return !any_required;
+}
+
 static int vt_filter(sqlite3_vtab_cursor *base, int idxNum, const char *idxStr, int argc,
 		     sqlite3_value **argv)
 {
@@ -755,14 +789,24 @@ static int vt_filter(sqlite3_vtab_cursor *base, int idxNum, const char *idxStr, 
 		}
 	}
 
-	for (size_t c = 0; c < spec->ncolumns; c++) {
-		if ((spec->columns[c].flags & COLF_REQUIRED) &&
-		    !find_cons(q, (int)c, false) && !find_cons(q, (int)c, true))
-			return set_error(base->pVtab,
-					 "table %s requires a constraint on column '%s' "
-					 "(for example: WHERE %s = '...')",
-					 spec->name, spec->columns[c].name,
-					 spec->columns[c].name);
+	if (!required_satisfied(q)) {
+		struct strbuf cols = STRBUF_INIT;
+		const char *first = NULL;
+		int rc;
+
+		for (size_t c = 0; c < spec->ncolumns; c++) {
+			if (!(spec->columns[c].flags & COLF_REQUIRED))
+				continue;
+			strbuf_addf(&cols, "%s'%s'", first ? " or " : "", spec->columns[c].name);
+			if (!first)
+				first = spec->columns[c].name;
+		}
+		rc = set_error(base->pVtab,
+			       "table %s requires a constraint on column %s "
+			       "(for example: WHERE %s = '...')",
+			       spec->name, cols.buf, first);
+		strbuf_release(&cols);
+		return rc;
 	}
 
 	r = spec->generate(q);
@@ -818,9 +862,44 @@ static int vt_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int decl)
 	return SQLITE_OK;
 }
 
+/* FNV-1a over bytes */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* A row's id is a hash of its values: equal rows from two scans of one
+ * statement get the same id (SQLite's OR deduplication needs that), and
+ * different rows different ids, barring a 64-bit collision. */
 static int vt_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *ret)
 {
-	*ret = (sqlite3_int64)((struct spoor_cursor *)base)->row;
+	struct spoor_cursor *cur = (struct spoor_cursor *)base;
+	const struct query_ctx *q = &cur->q;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (cur->row < q->nrows) {
+		const struct cell *row = &q->cells[cur->row * q->spec->ncolumns];
+
+		for (size_t c = 0; c < q->spec->ncolumns; c++) {
+			const struct cell *k = &row[c];
+
+			h = fnv1a(h, &k->type, sizeof(k->type));
+			if (k->type == CELL_INT)
+				h = fnv1a(h, &k->v.i, sizeof(k->v.i));
+			else if (k->type == CELL_DOUBLE)
+				h = fnv1a(h, &k->v.d, sizeof(k->v.d));
+			else if (k->type == CELL_TEXT)
+				h = fnv1a(fnv1a(h, &k->len, sizeof(k->len)),
+					  q->text.buf + k->v.off, k->len);
+		}
+	}
+	*ret = (sqlite3_int64)(h & (uint64_t)INT64_MAX);
 	return SQLITE_OK;
 }
 

@@ -7,7 +7,8 @@ set -eu
 PKGS="build-essential cmake pkg-config
 libsqlite3-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev
 libcmocka-dev procps passwd python3 hyperfine time
-openssh-client iproute2 kmod dmidecode"
+openssh-client iproute2 kmod dmidecode
+libmagic-dev libcap-dev attr e2fsprogs file libcap2-bin"
 
 missing=""
 for p in $PKGS; do

@@ -20,6 +20,11 @@ const struct table_spec *const spoor_table_specs[] = {
 	&osquery_info_spec,
 	&osquery_flags_spec,
 	/* batch files: */
+	&file_spec,
+	&hash_spec,
+	&suid_bin_spec,
+	&extended_attributes_spec,
+	&magic_spec,
 	/* batch sockets: */
 	&process_open_sockets_spec,
 	&listening_ports_spec,
@@ -50,7 +55,15 @@ const struct table_spec *const spoor_table_specs[] = {
 	&ulimit_info_spec,
 	&shared_memory_spec,
 	/* batch packages: */
+	&deb_packages_spec,
+	&deb_package_files_spec,
+	&apt_sources_spec,
 	/* batch network: */
+	&arp_cache_spec,
+	&interface_addresses_spec,
+	&interface_details_spec,
+	&interface_ipv6_spec,
+	&routes_spec,
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);

@@ -32,6 +32,12 @@ extern const struct table_spec osquery_info_spec;
 extern const struct table_spec osquery_flags_spec;
 
 /* batch files: */
+/* tables/files.c */
+extern const struct table_spec file_spec;
+extern const struct table_spec hash_spec;
+extern const struct table_spec suid_bin_spec;
+extern const struct table_spec extended_attributes_spec;
+extern const struct table_spec magic_spec;
 /* batch sockets: */
 /* tables/sockets.c */
 extern const struct table_spec process_open_sockets_spec;
@@ -71,7 +77,16 @@ extern const struct table_spec cpu_info_spec;
 extern const struct table_spec ulimit_info_spec;
 extern const struct table_spec shared_memory_spec;
 /* batch packages: */
+/* tables/deb.c */
+extern const struct table_spec deb_packages_spec;
+extern const struct table_spec deb_package_files_spec;
+extern const struct table_spec apt_sources_spec;
 /* batch network: */
+extern const struct table_spec arp_cache_spec;
+extern const struct table_spec interface_addresses_spec;
+extern const struct table_spec interface_details_spec;
+extern const struct table_spec interface_ipv6_spec;
+extern const struct table_spec routes_spec;
 
 extern const struct table_spec *const spoor_table_specs[];
 extern const size_t spoor_table_specs_count;

@@ -543,6 +543,123 @@ static void validate_rows(struct table_run *t, const char *label, const struct t
 }
 
 /* ------------------------------------------------------------------ */
+/* fixtures: the temporary files some osquery tests build their queries
+ * around (file.cpp's FileTests, hash.cpp's Hash), recreated here with
+ * the values their C++ variables hold */
+
+#define MAX_FIXTURE_VARS 8
+
+struct fixture {
+	char dir[64];
+	size_t nvars;
+	struct {
+		const char *name;
+		char *value;
+	} vars[MAX_FIXTURE_VARS];
+};
+
+static void fixture_var(struct fixture *fx, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fixture_var(struct fixture *fx, const char *name, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	assert_true(fx->nvars < MAX_FIXTURE_VARS);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	fx->vars[fx->nvars].name = name;
+	fx->vars[fx->nvars++].value = strbuf_detach(&sb, NULL);
+}
+
+static void fixture_file(const struct fixture *fx, const char *rel, const char *content)
+{
+	struct strbuf p = STRBUF_INIT;
+	FILE *fp;
+
+	strbuf_addf(&p, "%s/%s", fx->dir, rel);
+	fp = fopen(p.buf, "w");
+	if (!fp || fputs(content, fp) < 0 || fclose(fp) != 0)
+		fail_msg("fixture: cannot write %s", p.buf);
+	strbuf_release(&p);
+}
+
+static void fixture_mkdir(const struct fixture *fx, const char *rel)
+{
+	struct strbuf p = STRBUF_INIT;
+
+	strbuf_addf(&p, "%s/%s", fx->dir, rel);
+	if (mkdir(p.buf, 0755) < 0)
+		fail_msg("fixture: cannot create %s", p.buf);
+	strbuf_release(&p);
+}
+
+/* The fixture of table's osquery test, if it has one. */
+static void fixture_setup(const char *table, struct fixture *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	if (strcmp(table, "file") != 0 && strcmp(table, "hash") != 0)
+		return;
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/spoor-validators-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		fail_msg("fixture: mkdtemp failed");
+	if (strcmp(table, "file") == 0) {
+		struct strbuf p = STRBUF_INIT;
+
+		/* FileTests: two files, then test_nested_directory_traversal's
+		 * 1/a.txt ... 1/2/3/4/d.txt and 5/6 -> ../5 */
+		fixture_file(fx, "辞書.txt", "test");
+		fixture_file(fx, "file-table-test.txt", "test");
+		fixture_mkdir(fx, "1");
+		fixture_mkdir(fx, "1/2");
+		fixture_mkdir(fx, "1/2/3");
+		fixture_mkdir(fx, "1/2/3/4");
+		fixture_mkdir(fx, "5");
+		fixture_file(fx, "1/a.txt", "test content");
+		fixture_file(fx, "1/2/b.txt", "test content");
+		fixture_file(fx, "1/2/3/c.txt", "test content");
+		fixture_file(fx, "1/2/3/4/d.txt", "test content");
+		strbuf_addf(&p, "%s/5/6", fx->dir);
+		if (symlink("../5", p.buf) < 0)
+			fail_msg("fixture: cannot create %s", p.buf);
+		strbuf_release(&p);
+		fixture_var(fx, "path_constraint", "%s/%%.txt", fx->dir);
+		fixture_var(fx, "link_constraint", "%s/%%.lnk", fx->dir);
+		fixture_var(fx, "directory", "%s", fx->dir);
+		fixture_var(fx, "path_pattern", "%s/%%%%", fx->dir);
+	} else {
+		fixture_file(fx, "osquery.tests.file.hashes",
+			     "Lorem ipsum dolor sit amet, consectetur adipiscing elit.");
+		fixture_var(fx, "path", "%s/osquery.tests.file.hashes", fx->dir);
+		fixture_var(fx, "query", "select * from hash where path = '%s/osquery.tests.file.hashes'",
+			    fx->dir);
+	}
+}
+
+static void fixture_teardown(struct fixture *fx)
+{
+	struct strbuf cmd = STRBUF_INIT;
+
+	for (size_t i = 0; i < fx->nvars; i++)
+		free(fx->vars[i].value);
+	if (fx->dir[0]) {
+		strbuf_addf(&cmd, "rm -rf '%s'", fx->dir);
+		free(test_run(cmd.buf));
+	}
+	strbuf_release(&cmd);
+	memset(fx, 0, sizeof(*fx));
+}
+
+static const char *fixture_lookup(const struct fixture *fx, const char *name, size_t len)
+{
+	for (size_t i = 0; fx && i < fx->nvars; i++)
+		if (strlen(fx->vars[i].name) == len && memcmp(fx->vars[i].name, name, len) == 0)
+			return fx->vars[i].value;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* C++ expressions and assertions */
 
 static bool is_ident_char(char c)
@@ -572,12 +689,12 @@ static int parse_literal(struct span *sp, struct strbuf *out)
 
 /*
  * Evaluates a test's query expression: a '+' concatenation of string
- * literals (bare or in std::string(...)) and test_<col> identifiers,
- * <col> taken from the first row of first. Returns 0, or -1 with the
- * reason in err.
+ * literals (bare or in std::string(...)), test_<col> identifiers, <col>
+ * taken from the first row of first, and the variables of the test's
+ * fixture (fx, may be NULL). Returns 0, or -1 with the reason in err.
  */
-static int eval_expression(const char *expr, const struct test_rows *first, struct strbuf *out,
-			   struct strbuf *err)
+static int eval_expression(const char *expr, const struct test_rows *first,
+			   const struct fixture *fx, struct strbuf *out, struct strbuf *err)
 {
 	struct span sp = span_cstr(expr);
 
@@ -621,6 +738,20 @@ static int eval_expression(const char *expr, const struct test_rows *first, stru
 			}
 			v = first->values[c];
 			strbuf_addstr(out, v ? v : "");
+		} else if (!span_empty(&sp) && is_ident_char(*sp.p)) {
+			/* a fixture's variable, "path" or "path.string()" */
+			const char *start = sp.p, *v;
+			size_t len;
+
+			while (!span_empty(&sp) && is_ident_char(*sp.p))
+				sp.p++;
+			len = (size_t)(sp.p - start);
+			if (span_startswith(&sp, ".string()"))
+				sp.p += strlen(".string()");
+			v = fixture_lookup(fx, start, len);
+			if (!v)
+				goto bad;
+			strbuf_addstr(out, v);
 		} else {
 			goto bad;
 		}
@@ -771,7 +902,33 @@ static void add_var(char vars[][64], size_t *nvars, const char *v)
 	}
 }
 
-static void run_case(struct table_run *t, const json_t *cs)
+/* A query with a "<C++ expr: ...>" placeholder, the expression
+ * evaluated with the fixture's variables; -1 when it cannot be. */
+static int expand_placeholder(const char *q, const struct fixture *fx, struct strbuf *sql,
+			      struct strbuf *err)
+{
+	static const char tag[] = "<C++ expr: ";
+	const char *start = strstr(q, tag), *end;
+	struct strbuf inner = STRBUF_INIT;
+	int r;
+
+	if (!start) {
+		strbuf_addstr(sql, q);
+		return 0;
+	}
+	end = strrchr(q, '>');
+	if (!end || end < start + strlen(tag))
+		return -1;
+	strbuf_add(sql, q, (size_t)(start - q));
+	strbuf_add(&inner, start + strlen(tag), (size_t)(end - start - strlen(tag)));
+	r = eval_expression(inner.buf, NULL, fx, sql, err);
+	strbuf_release(&inner);
+	if (r == 0)
+		strbuf_addstr(sql, end + 1);
+	return r;
+}
+
+static void run_case(struct table_run *t, const json_t *cs, const struct fixture *fx)
 {
 	const json_t *queries = json_object_get(cs, "queries");
 	const json_t *asserts = json_object_get(cs, "row_count_assertions");
@@ -836,11 +993,14 @@ static void run_case(struct table_run *t, const json_t *cs)
 		struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT;
 
 		if (json_is_string(qj)) {
-			strbuf_addstr(&sql, json_string_value(qj));
+			if (expand_placeholder(json_string_value(qj), fx, &sql, &err) < 0) {
+				strbuf_reset(&sql);
+				strbuf_addstr(&sql, json_string_value(qj));
+			}
 		} else {
 			const char *expr = json_string_value(json_object_get(qj, "expression"));
 
-			if (!expr || eval_expression(expr, &results[0], &sql, &err) < 0) {
+			if (!expr || eval_expression(expr, &results[0], fx, &sql, &err) < 0) {
 				fail_note(t, "query %zu: %s", i, err.len ? err.buf : "no expression");
 				strbuf_release(&sql);
 				strbuf_release(&err);
@@ -976,6 +1136,7 @@ static void test_osquery_table_tests(void **state)
 	json_array_foreach(json_object_get(tests, "tests"), i, entry) {
 		const char *table = json_string_value(json_object_get(entry, "resolved_table"));
 		struct table_run t = { .eng = eng, .msgs = STRBUF_INIT, .notes = STRBUF_INIT };
+		struct fixture fx;
 		bool stub = true;
 		size_t c;
 		json_t *cs;
@@ -992,10 +1153,12 @@ static void test_osquery_table_tests(void **state)
 		}
 		t.table = table;
 		t.schema_cols = schema_columns(schema, table);
+		fixture_setup(table, &fx);
 		json_array_foreach(json_object_get(entry, "cases"), c, cs) {
 			stub = stub && json_is_true(json_object_get(cs, "stub"));
-			run_case(&t, cs);
+			run_case(&t, cs, &fx);
 		}
+		fixture_teardown(&fx);
 		if (t.nfail) {
 			nfailed++;
 			print_message("  FAIL %-24s %zu failure(s), %zu rows checked\n", table,
@@ -1091,16 +1254,16 @@ static void test_expressions_and_assertions(void **state)
 	first.names = names;
 	first.values = values;
 	assert_int_equal(eval_expression("std::string(\"select * from users where uid=\") + test_uid",
-					 &first, &out, &err), 0);
+					 &first, NULL, &out, &err), 0);
 	assert_string_equal(out.buf, "select * from users where uid=1000");
 	strbuf_reset(&out);
 	assert_int_equal(eval_expression("std::string(\"select * from users where username='\") "
 					 "+ test_username + \"'\"",
-					 &first, &out, &err), 0);
+					 &first, NULL, &out, &err), 0);
 	assert_string_equal(out.buf, "select * from users where username='alice'");
 	strbuf_reset(&out);
-	assert_int_equal(eval_expression("\"a\" \"b\" + path_constraint", &first, &out, &err), -1);
-	assert_int_equal(eval_expression("test_gid", &first, &out, &err), -1);
+	assert_int_equal(eval_expression("\"a\" \"b\" + path_constraint", &first, NULL, &out, &err), -1);
+	assert_int_equal(eval_expression("test_gid", &first, NULL, &out, &err), -1);
 
 	assert_int_equal(parse_assert("ASSERT_GE(rows_uid.size(), 1ul)", &a), 0);
 	assert_string_equal(a.var, "rows_uid");

@@ -123,11 +123,43 @@ static const struct table_spec needs_spec = {
 	.generate = gen_needs,
 };
 
-static const struct table_spec *const test_tables[] = { &probe_spec, &needs_spec };
+enum { D_K, D_V };
+
+static const struct column_spec dup_cols[] = {
+	[D_K] = { "k", COL_INTEGER, COLF_INDEX, .help = "index column with repeats and NULL" },
+	[D_V] = { "v", COL_TEXT, COLF_INDEX, .help = "second index column" },
+};
+
+/* k: 1, 1, 2, NULL; v: a, b, c, d */
+static int gen_dup(struct query_ctx *q)
+{
+	static const int64_t ks[] = { 1, 1, 2, -1 };
+	static const char *const vs[] = { "a", "b", "c", "d" };
+
+	for (size_t i = 0; i < 4; i++) {
+		row_begin(q);
+		if (ks[i] < 0)
+			row_null(q, D_K);
+		else
+			row_int(q, D_K, ks[i]);
+		row_textz(q, D_V, vs[i]);
+		row_end(q);
+	}
+	return 0;
+}
+
+static const struct table_spec dup_spec = {
+	.name = "dup",
+	.description = "index columns that are not unique",
+	TABLE_COLUMNS(dup_cols),
+	.generate = gen_dup,
+};
+
+static const struct table_spec *const test_tables[] = { &probe_spec, &needs_spec, &dup_spec };
 
 static int setup(void **state)
 {
-	struct engine_opts opts = { .tables = test_tables, .ntables = 2 };
+	struct engine_opts opts = { .tables = test_tables, .ntables = 3 };
 	struct strbuf err = STRBUF_INIT;
 	struct engine *eng;
 
@@ -292,6 +324,21 @@ static void generator_error(void **state)
 	test_rows_free(&rows);
 }
 
+/* osquery declares index columns as a PRIMARY KEY; SQLite must not
+ * conclude from it that they are unique or NOT NULL */
+static void index_columns_are_not_keys(void **state)
+{
+	assert_query(*state, "SELECT DISTINCT k FROM dup ORDER BY k", "NULL,1,2");
+	assert_query(*state, "SELECT count(*) FROM dup WHERE k IS NULL", "1");
+	assert_query(*state, "SELECT v FROM dup WHERE k = 1 ORDER BY v", "a,b");
+	/* an OR of two indexed terms may run as two scans merged by rowid:
+	 * every matching row exactly once */
+	assert_query(*state, "SELECT v FROM dup WHERE k = 2 OR v = 'a' ORDER BY v", "a,c");
+	assert_query(*state, "SELECT v FROM dup WHERE k = 1 OR v = 'a' ORDER BY v", "a,b");
+	assert_query(*state, "SELECT name FROM probe WHERE id = 1 OR name = 'beta' ORDER BY 1",
+		     "alpha,beta");
+}
+
 static void ddl_text(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -320,6 +367,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hidden_and_alias_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(required_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(generator_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(index_columns_are_not_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(ddl_text, setup, teardown),
 	};
 

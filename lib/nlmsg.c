@@ -1,0 +1,66 @@
+/*
+ * nlmsg.c - bounded netlink message and attribute walkers (see nlmsg.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/netlink.h>
+
+#include "err.h"
+#include "nlmsg.h"
+#include "banned.h"
+
+int nl_msg_next(struct nl_iter *it, struct nl_msg *ret)
+{
+	struct nlmsghdr h;
+	size_t left = it->len - it->off;
+
+	if (it->off >= it->len)
+		return -ENOENT;
+	if (left < sizeof(h))
+		return -SPOOR_EPARSE;
+	memcpy(&h, it->p + it->off, sizeof(h));
+	if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > left)
+		return -SPOOR_EPARSE;
+	ret->len = h.nlmsg_len;
+	ret->type = h.nlmsg_type;
+	ret->flags = h.nlmsg_flags;
+	ret->seq = h.nlmsg_seq;
+	ret->pid = h.nlmsg_pid;
+	ret->payload = it->p + it->off + NLMSG_HDRLEN;
+	ret->payload_len = h.nlmsg_len - NLMSG_HDRLEN;
+	it->off += NLMSG_ALIGN(h.nlmsg_len) < left ? NLMSG_ALIGN(h.nlmsg_len) : left;
+	return 0;
+}
+
+int nl_attr_next(struct nl_iter *it, struct nl_attr *ret)
+{
+	struct nlattr a;
+	size_t left = it->len - it->off;
+
+	if (it->off >= it->len)
+		return -ENOENT;
+	if (left < sizeof(a))
+		return -SPOOR_EPARSE;
+	memcpy(&a, it->p + it->off, sizeof(a));
+	if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
+		return -SPOOR_EPARSE;
+	ret->type = a.nla_type & NLA_TYPE_MASK;
+	ret->val = it->p + it->off + NLA_HDRLEN;
+	ret->len = a.nla_len - NLA_HDRLEN;
+	it->off += (size_t)NLA_ALIGN(a.nla_len) < left ? (size_t)NLA_ALIGN(a.nla_len) : left;
+	return 0;
+}
+
+int nl_payload_errno(const uint8_t *payload, size_t len, int *ret_errno)
+{
+	int32_t e;
+
+	if (len < sizeof(e))
+		return -SPOOR_EPARSE;
+	memcpy(&e, payload, sizeof(e));
+	if (e > 0 || e < -4095)
+		return -SPOOR_EPARSE;
+	*ret_errno = e;
+	return 0;
+}

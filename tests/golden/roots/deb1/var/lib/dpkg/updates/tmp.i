@@ -1,0 +1,2 @@
+Package: zz-ignored
+Status: install ok installed
