@@ -75,8 +75,12 @@ struct query_ctx {
 	uint64_t col_used;
 	struct constraint cons[QCTX_MAX_CONSTRAINTS];
 	size_t ncons;
-	/* rows: nrows complete rows of spec->ncolumns cells, plus one in
-	 * progress after row_begin */
+	/* rows: nrows complete rows of `width` cells, plus one in progress
+	 * after row_begin. Only used columns get a cell: slot[col] is the
+	 * column's place in a row, -1 for a column the query does not use,
+	 * so a narrow query over a wide table stores narrow rows. */
+	int *slot;
+	size_t width;
 	struct cell *cells;
 	size_t nrows;
 	size_t cap_rows;
@@ -295,16 +299,14 @@ struct engine *qctx_engine(const struct query_ctx *q)
 
 static struct cell *cur_cell(struct query_ctx *q, int col)
 {
-	if (!q->in_row || col < 0 || (size_t)col >= q->spec->ncolumns)
+	if (!q->in_row || col < 0 || (size_t)col >= q->spec->ncolumns || q->slot[col] < 0)
 		return NULL;
-	if (!qctx_used(q, col))
-		return NULL;
-	return &q->cells[q->nrows * q->spec->ncolumns + (size_t)col];
+	return &q->cells[q->nrows * q->width + (size_t)q->slot[col]];
 }
 
 void row_begin(struct query_ctx *q)
 {
-	size_t n = q->spec->ncolumns;
+	size_t n = q->width;
 
 	if (q->in_row) {
 		/* an unfinished row is dropped */
@@ -461,7 +463,7 @@ static bool row_passes(const struct query_ctx *q, const struct cell *row)
 			continue;
 		cs = &q->spec->columns[k->col];
 		for (size_t j = 0; j < k->n && !hit; j++)
-			hit = cell_matches(&row[k->col], q->text.buf, k->vals[j],
+			hit = cell_matches(&row[q->slot[k->col]], q->text.buf, k->vals[j],
 					   cs->collate == COLLATE_NOCASE);
 		if (!hit)
 			return false;
@@ -480,7 +482,7 @@ int row_end(struct query_ctx *q)
 		strbuf_setlen(&q->text, q->row_text_start);
 		return q->err;
 	}
-	row = &q->cells[q->nrows * q->spec->ncolumns];
+	row = &q->cells[q->nrows * q->width];
 	if (!row_passes(q, row)) {
 		strbuf_setlen(&q->text, q->row_text_start);
 		return 0;
@@ -689,6 +691,11 @@ static int vt_open(sqlite3_vtab *base, sqlite3_vtab_cursor **ret)
 	memset(cur, 0, sizeof(*cur));
 	cur->q.spec = vt->spec;
 	cur->q.eng = vt->eng;
+	cur->q.slot = sqlite3_malloc((int)(sizeof(int) * (vt->spec->ncolumns + 1)));
+	if (!cur->q.slot) {
+		sqlite3_free(cur);
+		return SQLITE_NOMEM;
+	}
 	strbuf_init(&cur->q.text, QCTX_MAX_TEXT_BYTES);
 	*ret = &cur->base;
 	return SQLITE_OK;
@@ -699,6 +706,7 @@ static int vt_close(sqlite3_vtab_cursor *base)
 	struct spoor_cursor *cur = (struct spoor_cursor *)base;
 
 	qctx_reset(&cur->q);
+	sqlite3_free(cur->q.slot);
 	sqlite3_free(cur);
 	return SQLITE_OK;
 }
@@ -809,6 +817,17 @@ static int vt_filter(sqlite3_vtab_cursor *base, int idxNum, const char *idxStr, 
 		return rc;
 	}
 
+	/* the module re-checks = / IN, so those columns must be filled even
+	 * if SQLite left them out of colUsed */
+	for (size_t i = 0; i < q->ncons; i++)
+		if (q->cons[i].op != 'l')
+			q->col_used |= (uint64_t)1 << (q->cons[i].col < 63 ? q->cons[i].col : 63);
+	q->width = 0;
+	for (size_t c = 0; c < spec->ncolumns; c++)
+		q->slot[c] = qctx_used(q, (int)c) ? (int)q->width++ : -1;
+	if (q->width == 0)
+		q->width = 1; /* count(*): rows still need a place */
+
 	r = spec->generate(q);
 	if (q->in_row)
 		row_end(q);
@@ -843,9 +862,9 @@ static int vt_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int decl)
 	int col = src_col(vt, decl);
 	const struct cell *c;
 
-	if (col < 0 || cur->row >= q->nrows)
+	if (col < 0 || cur->row >= q->nrows || q->slot[col] < 0)
 		return SQLITE_OK;
-	c = &q->cells[cur->row * q->spec->ncolumns + (size_t)col];
+	c = &q->cells[cur->row * q->width + (size_t)q->slot[col]];
 	switch (c->type) {
 	case CELL_INT:
 		sqlite3_result_int64(ctx, c->v.i);
@@ -884,9 +903,9 @@ static int vt_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *ret)
 	uint64_t h = 0xcbf29ce484222325ULL;
 
 	if (cur->row < q->nrows) {
-		const struct cell *row = &q->cells[cur->row * q->spec->ncolumns];
+		const struct cell *row = &q->cells[cur->row * q->width];
 
-		for (size_t c = 0; c < q->spec->ncolumns; c++) {
+		for (size_t c = 0; c < q->width; c++) {
 			const struct cell *k = &row[c];
 
 			h = fnv1a(h, &k->type, sizeof(k->type));
