@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "registry.h"
@@ -56,7 +59,11 @@ static int collect_row(void *arg, sqlite3_stmt *stmt)
 	struct test_rows *rows = arg;
 	size_t base = rows->nrows * rows->ncols;
 
-	rows->values = xreallocarray(rows->values, base + rows->ncols + 1, sizeof(char *));
+	if (base + rows->ncols + 1 > rows->cap) {
+		/* geometric growth: a 140k-row table must not cost n^2 copies */
+		rows->cap = (base + rows->ncols + 1) * 2;
+		rows->values = xreallocarray(rows->values, rows->cap, sizeof(char *));
+	}
 	for (size_t i = 0; i < rows->ncols; i++) {
 		const char *t = (const char *)sqlite3_column_text(stmt, (int)i);
 
@@ -205,6 +212,19 @@ char *test_run(const char *cmd)
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail_msg("command failed (status %d): %s", st, cmd);
 	return strbuf_detach(&sb, NULL);
+}
+
+pid_t test_fork(void)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127); /* the parent died before prctl took effect */
+	}
+	return pid;
 }
 
 char *test_read_file(const char *path)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "engine.h"
 
@@ -21,6 +22,7 @@ struct test_rows {
 	size_t ncols;
 	char **names;  /* ncols */
 	char **values; /* nrows * ncols */
+	size_t cap;    /* values allocated */
 	char *error;   /* set when the query failed */
 };
 
@@ -51,6 +53,11 @@ char *test_reference_path(const char *file);
 /* Runs a shell command and returns its stdout (malloc'd); fails the test
  * when the command cannot run or exits non-zero. */
 char *test_run(const char *cmd);
+
+/* fork(2) for tests: the child is killed when the test process dies, so
+ * a failed assertion between fork and reaping cannot leave a child
+ * behind holding ctest's output pipe. */
+pid_t test_fork(void);
 
 /* Reads a whole file (malloc'd, NUL-terminated). */
 char *test_read_file(const char *path);

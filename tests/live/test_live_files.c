@@ -509,7 +509,7 @@ static void hash_deleted_exe(void **state)
 	free(cmd);
 	before = cmdf("sha256sum '%s' | cut -c1-64", copy.buf);
 	assert_int_equal(stat(copy.buf, &st), 0);
-	pid = fork();
+	pid = test_fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		execl(copy.buf, "sleep-copy", "60", (char *)NULL);

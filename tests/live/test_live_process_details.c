@@ -91,7 +91,7 @@ static pid_t spawn_sleep(const char *const *env)
 		envp[i] = strdup(env[i]);
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		fail_msg("pipe2: %s", strerror(errno));
-	pid = fork();
+	pid = test_fork();
 	if (pid < 0)
 		fail_msg("fork: %s", strerror(errno));
 	if (pid == 0) {
@@ -501,7 +501,7 @@ static void namespaces_of_an_unshared_child(void **state)
 	(void)state;
 	if (pipe(fds) < 0)
 		fail_msg("pipe: %s", strerror(errno));
-	pid = fork();
+	pid = test_fork();
 	if (pid < 0)
 		fail_msg("fork: %s", strerror(errno));
 	if (pid == 0) {

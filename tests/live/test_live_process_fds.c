@@ -217,7 +217,7 @@ static int setup(void **state)
 	}
 	assert_int_equal(pipe2(ctl, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
-	f->child = fork();
+	f->child = test_fork();
 	assert_true(f->child >= 0);
 	if (f->child == 0)
 		child_main(f, ctl[0], ready[1]);

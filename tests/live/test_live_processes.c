@@ -244,7 +244,7 @@ static void start_child(struct child *c, struct fixture *fx)
 
 	/* the pipe closes on exec: a read of 0 bytes means sleep runs */
 	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
-	c->pid = fork();
+	c->pid = test_fork();
 	assert_true(c->pid >= 0);
 	if (c->pid > 0)
 		fx->child = c->pid;

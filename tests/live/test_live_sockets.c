@@ -522,7 +522,7 @@ static int setup(void **state)
 	 * them (the ready pipe's EOF) */
 	assert_int_equal(pipe2(ctl, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
-	f->child = fork();
+	f->child = test_fork();
 	assert_true(f->child >= 0);
 	if (f->child == 0) {
 		char c;
@@ -923,7 +923,7 @@ static void other_netns(void **state)
 
 	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(ctl, O_CLOEXEC), 0);
-	child = fork();
+	child = test_fork();
 	assert_true(child >= 0);
 	if (child == 0) {
 		struct sockaddr_in sa = { .sin_family = AF_INET };

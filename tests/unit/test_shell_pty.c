@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,7 @@ static void shell_session(void **state)
 	t.pid = forkpty(&t.fd, NULL, NULL, NULL);
 	assert_true(t.pid >= 0);
 	if (t.pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		setenv("HOME", home, 1);
 		setenv("TERM", "dumb", 1);
 		execl(bin, bin, (char *)NULL);
