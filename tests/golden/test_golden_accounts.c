@@ -39,33 +39,6 @@
 #include "strbuf.h"
 #include "testutil.h"
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
 static struct engine *acct1(void)
 {
 	char *root = test_source_path("tests/golden/roots/acct1");
@@ -86,12 +59,12 @@ static void shadow_all(void **state)
 	struct engine *eng = acct1();
 
 	(void)state;
-	assert_query(eng, "SELECT count(*) FROM shadow", "37\n");
+	test_assert_query(eng, "SELECT count(*) FROM shadow", "37\n");
 	/* the captured lines: "name:*:20228:0:99999:7:::" and
 	 * "name:!:20263::::::" forms */
-	assert_query(eng, "SELECT * FROM shadow LIMIT 3",
+	test_assert_query(eng, "SELECT * FROM shadow LIMIT 3",
 	             LOCKED_20228 "root\n" LOCKED_20228 "daemon\n" LOCKED_20228 "bin\n");
-	assert_query(
+	test_assert_query(
 	    eng, "SELECT * FROM shadow LIMIT 6 OFFSET 18",
 	    LOCKED_NEW("20263") "cloudsdk\n" LOCKED_NEW("20263") "systemd-network\n" LOCKED_NEW(
 	        "20"
@@ -105,7 +78,7 @@ static void shadow_all(void **state)
 	                                                                                         "d"
 	                                                                                         "\n" LOCKED_NEW("20593") "postgr"
 	                                                                                                                  "es\n");
-	assert_query(eng, "SELECT * FROM shadow LIMIT -1 OFFSET 24",
+	test_assert_query(eng, "SELECT * FROM shadow LIMIT -1 OFFSET 24",
 	             "active|6|19500|1|90|14|30|20000|NULL|alice\n"
 	             "active|y|19600|0|99999|7|-1|-1|NULL|bob\n"
 	             /* '!' before a hash: locked, and no algorithm */
@@ -133,15 +106,15 @@ static void shadow_by_name(void **state)
 
 	(void)state;
 	/* getspnam: the first "alice" only */
-	assert_query(eng, "SELECT hash_alg, last_change FROM shadow WHERE username = 'alice'",
+	test_assert_query(eng, "SELECT hash_alg, last_change FROM shadow WHERE username = 'alice'",
 	             "6|19500\n");
-	assert_query(eng,
+	test_assert_query(eng,
 	             "SELECT username FROM shadow WHERE username IN ('gina', 'nope', 'root', "
 	             "'+nis', 'crlf')",
 	             "gina\nroot\n");
-	assert_query(eng, "SELECT count(*) FROM shadow WHERE username = 'ALICE'", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM shadow WHERE username = 'ALICE'", "0\n");
 	/* a scan lists both "alice" lines */
-	assert_query(eng, "SELECT count(*) FROM shadow WHERE username LIKE 'alice'", "2\n");
+	test_assert_query(eng, "SELECT count(*) FROM shadow WHERE username LIKE 'alice'", "2\n");
 	engine_free(eng);
 }
 
@@ -153,7 +126,7 @@ static void sudoers_all(void **state)
 	struct engine *eng = acct1();
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM sudoers",
+	test_assert_query(eng, "SELECT * FROM sudoers",
 	             "/etc/sudoers|Defaults|env_reset\n"
 	             "/etc/sudoers|Defaults|mail_badpass\n"
 	             "/etc/sudoers|Defaults|secure_path=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:"
@@ -240,8 +213,8 @@ static void sudoers_deep_and_wide(void **state)
 	}
 	eng = test_engine(dir);
 	/* /etc/sudoers is level 1, f1 level 2 ... f127 level 128 */
-	assert_query(eng, "SELECT count(*) FROM sudoers WHERE header LIKE 'u%'", "127\n");
-	assert_query(eng,
+	test_assert_query(eng, "SELECT count(*) FROM sudoers WHERE header LIKE 'u%'", "127\n");
+	test_assert_query(eng,
 	             "SELECT max(CAST(substr(header, 2) AS INTEGER)) FROM sudoers "
 	             "WHERE header LIKE 'u%'",
 	             "127\n");
@@ -254,7 +227,7 @@ static void sudoers_deep_and_wide(void **state)
 		strbuf_addstr(&sb, "#include /etc/sudoers\n");
 	write_file(dir, "etc/sudoers", sb.buf, sb.len);
 	eng = test_engine(dir);
-	assert_query(eng, "SELECT header, count(*) FROM sudoers GROUP BY header ORDER BY header",
+	test_assert_query(eng, "SELECT header, count(*) FROM sudoers GROUP BY header ORDER BY header",
 	             "#include|50\nroot|1\n");
 	engine_free(eng);
 
@@ -267,7 +240,7 @@ static void sudoers_deep_and_wide(void **state)
 	strbuf_addstr(&sb, "\nmallory ALL=(ALL) NOPASSWD: ALL\n");
 	write_file(dir, "etc/sudoers", sb.buf, sb.len);
 	eng = test_engine(dir);
-	assert_query(eng, "SELECT rule_details FROM sudoers WHERE header = 'mallory'",
+	test_assert_query(eng, "SELECT rule_details FROM sudoers WHERE header = 'mallory'",
 	             "ALL=(ALL) NOPASSWD: ALL\n");
 	engine_free(eng);
 
@@ -368,8 +341,8 @@ static void utmp_tables(void **state)
 		fail_msg("mkdtemp: %s", strerror(errno));
 	eng = test_engine(dir);
 	/* no wtmp, no utmp: no rows */
-	assert_query(eng, "SELECT count(*) FROM last", "0\n");
-	assert_query(eng, "SELECT count(*) FROM logged_in_users", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM last", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM logged_in_users", "0\n");
 	engine_free(eng);
 
 	run_fmt("mkdir -p %s/var/log %s/run && ln -s ../run %s/var/run", dir, dir, dir);
@@ -384,7 +357,7 @@ static void utmp_tables(void **state)
 	            /* each field ends at its size */
 	            USER32 "|" LINE32 "|4242|7|user-process|-1|%s\n",
 	            h256());
-	assert_query(eng, "SELECT * FROM last", want.buf);
+	test_assert_query(eng, "SELECT * FROM last", want.buf);
 	strbuf_reset(&want);
 	strbuf_addf(&want,
 	            "boot_time|reboot|~|6.1.0-test|1700000000|0\n"
@@ -396,7 +369,7 @@ static void utmp_tables(void **state)
 	            /* pid 1 (init) is left out; type 42 is unknown */
 	            "unknown|odd|x||1700000400|7\n",
 	            h256());
-	assert_query(eng, "SELECT * FROM logged_in_users", want.buf);
+	test_assert_query(eng, "SELECT * FROM logged_in_users", want.buf);
 	engine_free(eng);
 
 	/* many records: the stream crosses read chunks */
@@ -410,9 +383,9 @@ static void utmp_tables(void **state)
 	}
 	write_file(dir, "var/log/wtmp", sb.buf, sb.len);
 	eng = test_engine(dir);
-	assert_query(eng, "SELECT count(*), min(pid), max(pid), max(time) FROM last",
+	test_assert_query(eng, "SELECT count(*), min(pid), max(pid), max(time) FROM last",
 	             "1000|1|1000|1700001999\n");
-	assert_query(eng, "SELECT username FROM last WHERE pid = 677", "u676\n");
+	test_assert_query(eng, "SELECT username FROM last WHERE pid = 677", "u676\n");
 	engine_free(eng);
 
 	/* a FIFO as utmp, and in sudoers.d, is not opened (it would block) */
@@ -421,8 +394,8 @@ static void utmp_tables(void **state)
 	        "%s/etc/sudoers",
 	        dir, dir);
 	eng = test_engine(dir);
-	assert_query(eng, "SELECT count(*) FROM logged_in_users", "0\n");
-	assert_query(eng, "SELECT * FROM sudoers", "/etc/sudoers|#includedir|/etc/sudoers.d\n");
+	test_assert_query(eng, "SELECT count(*) FROM logged_in_users", "0\n");
+	test_assert_query(eng, "SELECT * FROM sudoers", "/etc/sudoers|#includedir|/etc/sudoers.d\n");
 	engine_free(eng);
 
 	/* a symlinked wtmp is read through the root (its target is
@@ -431,7 +404,7 @@ static void utmp_tables(void **state)
 	        "%s/var/log/wtmp",
 	        dir, dir, dir);
 	eng = test_engine(dir);
-	assert_query(eng, "SELECT count(*) FROM last", "1000\n");
+	test_assert_query(eng, "SELECT count(*) FROM last", "1000\n");
 	engine_free(eng);
 
 	run_fmt("rm -rf '%s'", dir);

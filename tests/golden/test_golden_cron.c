@@ -30,33 +30,6 @@
 #include "strbuf.h"
 #include "testutil.h"
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
 #define E2SCRUB "test -e /run/systemd/system || SERVICE_MODE=1 "
 
 static void crontab_all(void **state)
@@ -65,7 +38,7 @@ static void crontab_all(void **state)
 	struct engine *eng = test_engine(root);
 
 	(void)state;
-	assert_query(
+	test_assert_query(
 	    eng, "SELECT * FROM crontab",
 	    /* /etc/crontab: SHELL=... and comments give no row; the user
 	     * field is part of the command; tabs collapse to one space */
@@ -98,9 +71,9 @@ static void crontab_all(void **state)
 	    "NULL|0|*|*|*|*|/usr/local/bin/centos-style|/var/spool/cron/root\n"
 	    "NULL|*|*|*|*|*|/home/alice/.cache/miner -o pool:3333|"
 	    "/var/spool/cron/crontabs/alice\n");
-	assert_query(eng, "SELECT count(*) FROM crontab WHERE pid_with_namespace = 0", "15\n");
-	assert_query(eng, "SELECT count(*) FROM crontab WHERE pid_with_namespace = 12", "0\n");
-	assert_query(eng, "SELECT path FROM crontab WHERE command LIKE '%miner%'",
+	test_assert_query(eng, "SELECT count(*) FROM crontab WHERE pid_with_namespace = 0", "15\n");
+	test_assert_query(eng, "SELECT count(*) FROM crontab WHERE pid_with_namespace = 12", "0\n");
+	test_assert_query(eng, "SELECT path FROM crontab WHERE command LIKE '%miner%'",
 	             "/var/spool/cron/crontabs/alice\n");
 	engine_free(eng);
 	free(root);
@@ -130,7 +103,7 @@ static void hostile_crontabs(void **state)
 		fail_msg("mkdtemp: %s", strerror(errno));
 	eng = test_engine(dir);
 	/* no cron file at all: no rows, no error */
-	assert_query(eng, "SELECT count(*) FROM crontab", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM crontab", "0\n");
 	engine_free(eng);
 
 	strbuf_addf(&cmd, "mkdir -p %s/etc/cron.d %s/var/spool/cron/crontabs", dir, dir);
@@ -157,11 +130,11 @@ static void hostile_crontabs(void **state)
 	free(test_run(cmd.buf));
 
 	eng = test_engine(dir);
-	assert_query(eng,
+	test_assert_query(eng,
 	             "SELECT minute, hour, command FROM crontab WHERE path = '/etc/crontab' "
 	             "AND command = 'root /after/garbage'",
 	             "5|4|root /after/garbage\n");
-	assert_query(eng, "SELECT command FROM crontab WHERE path LIKE '%mallory'", "/first\n");
+	test_assert_query(eng, "SELECT command FROM crontab WHERE path LIKE '%mallory'", "/first\n");
 	engine_free(eng);
 	strbuf_reset(&cmd);
 	strbuf_addf(&cmd, "rm -rf '%s'", dir);

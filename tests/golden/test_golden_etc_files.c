@@ -35,69 +35,28 @@
 #include "strbuf.h"
 #include "testutil.h"
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
-static struct engine *golden(const char *name)
-{
-	struct strbuf rel = STRBUF_INIT;
-	struct engine *eng;
-	char *root;
-
-	strbuf_addf(&rel, "tests/golden/roots/%s", name);
-	root = test_source_path(rel.buf);
-	eng = test_engine(root);
-	free(root);
-	strbuf_release(&rel);
-	return eng;
-}
-
 /* ------------------------------------------------------------------ */
 /* etc1: this machine's files */
 
 static void captured_files(void **state)
 {
-	struct engine *eng = golden("etc1");
+	struct engine *eng = test_golden_engine("etc1");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM etc_hosts",
+	test_assert_query(eng, "SELECT * FROM etc_hosts",
 	             "127.0.0.1|localhost\n127.0.0.1|runsc\n127.0.0.1|vm\n");
 	/* the osquery table alias */
-	assert_query(eng, "SELECT count(*) FROM hosts", "3\n");
-	assert_query(eng, "SELECT pid_with_namespace FROM etc_hosts LIMIT 1", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM hosts", "3\n");
+	test_assert_query(eng, "SELECT pid_with_namespace FROM etc_hosts LIMIT 1", "0\n");
 
 	/* 318 entries, as `getent services` lists them */
-	assert_query(eng, "SELECT count(*) FROM etc_services", "318\n");
-	assert_query(eng, "SELECT * FROM etc_services LIMIT 4",
+	test_assert_query(eng, "SELECT count(*) FROM etc_services", "318\n");
+	test_assert_query(eng, "SELECT * FROM etc_services LIMIT 4",
 	             "tcpmux|1|tcp||TCP port service multiplexer\n"
 	             "echo|7|tcp||NULL\n"
 	             "echo|7|udp||NULL\n"
 	             "discard|9|tcp|sink null|NULL\n");
-	assert_query(
+	test_assert_query(
 	    eng,
 	    "SELECT * FROM etc_services WHERE name IN ('http', 'kerberos', 'kerberos-master', "
 	    "'xmpp-server', 'fido')",
@@ -109,14 +68,14 @@ static void captured_files(void **state)
 	    "kerberos-master|751|tcp||NULL\n"
 	    "fido|60179|tcp||fidonet EMSI over TCP\n");
 
-	assert_query(eng, "SELECT count(*) FROM etc_protocols", "57\n");
-	assert_query(eng, "SELECT * FROM etc_protocols WHERE name IN ('ip', 'icmp', 'mptcp')",
+	test_assert_query(eng, "SELECT count(*) FROM etc_protocols", "57\n");
+	test_assert_query(eng, "SELECT * FROM etc_protocols WHERE name IN ('ip', 'icmp', 'mptcp')",
 	             "ip|0|IP|internet protocol, pseudo protocol number\n"
 	             "icmp|1|ICMP|internet control message protocol\n"
 	             "mptcp|262|MPTCP|Multipath TCP connection\n");
 
 	/* one nameserver; the host name "vm" has no domain: no search row */
-	assert_query(eng, "SELECT * FROM dns_resolvers", "0|nameserver|10.255.255.53|32|705\n");
+	test_assert_query(eng, "SELECT * FROM dns_resolvers", "0|nameserver|10.255.255.53|32|705\n");
 	engine_free(eng);
 }
 
@@ -125,10 +84,10 @@ static void captured_files(void **state)
 
 static void hosts_edge_cases(void **state)
 {
-	struct engine *eng = golden("etc2");
+	struct engine *eng = test_golden_engine("etc2");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM etc_hosts",
+	test_assert_query(eng, "SELECT * FROM etc_hosts",
 	             "127.0.0.1|localhost\n"
 	             /* comment lines, indented or not, and blank lines: none */
 	             "::1|localhost ip6-localhost ip6-loopback\n"
@@ -155,10 +114,10 @@ static void hosts_edge_cases(void **state)
 
 static void services_edge_cases(void **state)
 {
-	struct engine *eng = golden("etc2");
+	struct engine *eng = test_golden_engine("etc2");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM etc_services",
+	test_assert_query(eng, "SELECT * FROM etc_services",
 	             "tcpmux|1|tcp||TCP port service multiplexer\n"
 	             "ssh|22|tcp||SSH Remote Login Protocol\n"
 	             "smtp|25|tcp|mail|NULL\n"
@@ -184,7 +143,7 @@ static void services_edge_cases(void **state)
 	             "spacecomment|83|tcp||NULL\n"
 	             "crlf|84|tcp|alias|NULL\n"
 	             "indented|85|udp||NULL\n");
-	assert_query(eng, "SELECT * FROM etc_protocols",
+	test_assert_query(eng, "SELECT * FROM etc_protocols",
 	             "ip|0|IP|internet protocol, pseudo protocol number\n"
 	             "icmp|1|ICMP|NULL\n"
 	             "noalias|2|NULL|NULL\n"
@@ -204,10 +163,10 @@ static void services_edge_cases(void **state)
 
 static void resolv_conf_edge_cases(void **state)
 {
-	struct engine *eng = golden("etc2");
+	struct engine *eng = test_golden_engine("etc2");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM dns_resolvers",
+	test_assert_query(eng, "SELECT * FROM dns_resolvers",
 	             /* " nameserver" (indented), "bogus", the fourth valid
 	              * server and "nameservers" are not kept */
 	             "0|nameserver|10.0.0.1|32|" ETC2_OPTIONS "\n"
@@ -225,24 +184,24 @@ static void resolv_conf_edge_cases(void **state)
 	             "0|search|corp.example.com|NULL|" ETC2_OPTIONS "\n"
 	             "1|search|lab.example.com|NULL|" ETC2_OPTIONS "\n"
 	             "2|search|other.example|NULL|" ETC2_OPTIONS "\n");
-	assert_query(eng, "SELECT address FROM dns_resolvers WHERE type = 'nameserver' AND id = 2",
+	test_assert_query(eng, "SELECT address FROM dns_resolvers WHERE type = 'nameserver' AND id = 2",
 	             "2001:db8::1%eth0\n");
-	assert_query(eng, "SELECT count(*) FROM dns_resolvers WHERE pid_with_namespace = 0",
+	test_assert_query(eng, "SELECT count(*) FROM dns_resolvers WHERE pid_with_namespace = 0",
 	             "10\n");
-	assert_query(eng, "SELECT count(*) FROM dns_resolvers WHERE pid_with_namespace = 4242",
+	test_assert_query(eng, "SELECT count(*) FROM dns_resolvers WHERE pid_with_namespace = 4242",
 	             "0\n");
 	engine_free(eng);
 
 	/* etc3: no nameserver line, no search line: 127.0.0.1 and the
 	 * domain of the kernel's host name "box.lab.example.net" */
-	eng = golden("etc3");
-	assert_query(eng, "SELECT * FROM dns_resolvers",
+	eng = test_golden_engine("etc3");
+	test_assert_query(eng, "SELECT * FROM dns_resolvers",
 	             "0|nameserver|127.0.0.1|32|17089\n"
 	             "0|search|lab.example.net|NULL|17089\n");
 	/* no hosts, services or protocols file: no rows, no error */
-	assert_query(eng, "SELECT count(*) FROM etc_hosts", "0\n");
-	assert_query(eng, "SELECT count(*) FROM etc_services", "0\n");
-	assert_query(eng, "SELECT count(*) FROM etc_protocols", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM etc_hosts", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM etc_services", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM etc_protocols", "0\n");
 	engine_free(eng);
 }
 
@@ -300,7 +259,7 @@ static void resolv_conf_crlf_and_limits(void **state)
 	tree_make(&t);
 	tree_write(&t, "etc/resolv.conf", crlf, sizeof(crlf) - 1);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT * FROM dns_resolvers",
+	test_assert_query(eng, "SELECT * FROM dns_resolvers",
 	             "0|nameserver|127.0.0.1|32|17089\n"
 	             "0|sortlist|10.0.0.0|8|17089\n"
 	             "0|search|a.example|NULL|17089\n"
@@ -318,7 +277,7 @@ static void resolv_conf_crlf_and_limits(void **state)
 	strbuf_addstr(&sb, "\nsortlist 10.0.0.1 \xc3\xa9 10.0.0.2\n");
 	tree_write(&t, "etc/resolv.conf", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT type, id, length(address) FROM dns_resolvers",
+	test_assert_query(eng, "SELECT type, id, length(address) FROM dns_resolvers",
 	             "nameserver|0|7\n"
 	             /* a byte that is not ASCII ends the sortlist line (glibc
 	              * spins on it) */
@@ -365,11 +324,11 @@ static void binary_garbage(void **state)
 	tree_write(&t, "etc/protocols", sb.buf, sb.len);
 	tree_write(&t, "etc/resolv.conf", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT hostnames FROM etc_hosts WHERE address = '10.1.2.3'",
+	test_assert_query(eng, "SELECT hostnames FROM etc_hosts WHERE address = '10.1.2.3'",
 	             "ok.example\n");
-	assert_query(eng, "SELECT port, protocol FROM etc_services WHERE name = 'ok'",
+	test_assert_query(eng, "SELECT port, protocol FROM etc_services WHERE name = 'ok'",
 	             "4242|tcp\n");
-	assert_query(eng, "SELECT number, alias FROM etc_protocols WHERE name = 'okproto'",
+	test_assert_query(eng, "SELECT number, alias FROM etc_protocols WHERE name = 'okproto'",
 	             "253|OK\n");
 	test_query_ok(eng, "SELECT * FROM dns_resolvers", &rows);
 	assert_true(rows.nrows >= 1);
@@ -380,8 +339,8 @@ static void binary_garbage(void **state)
 	tree_remove(&t);
 	tree_make(&t);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM etc_hosts", "0\n");
-	assert_query(eng, "SELECT count(*) FROM dns_resolvers", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM etc_hosts", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM dns_resolvers", "0\n");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);

@@ -37,59 +37,6 @@
 #include "strbuf.h"
 #include "testutil.h"
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
-static void assert_error(struct engine *eng, const char *sql, const char *message)
-{
-	struct test_rows rows;
-
-	if (test_query(eng, sql, &rows) == 0)
-		fail_msg("SQL: %s: expected an error", sql);
-	if (!rows.error || !strstr(rows.error, message))
-		fail_msg("SQL: %s: error \"%s\" lacks \"%s\"", sql, rows.error ? rows.error : "",
-			 message);
-	test_rows_free(&rows);
-}
-
-static struct engine *golden(const char *name)
-{
-	struct strbuf rel = STRBUF_INIT;
-	struct engine *eng;
-	char *root;
-
-	strbuf_addf(&rel, "tests/golden/roots/%s", name);
-	root = test_source_path(rel.buf);
-	eng = test_engine(root);
-	free(root);
-	strbuf_release(&rel);
-	return eng;
-}
-
 struct tree {
 	char dir[64];
 };
@@ -134,10 +81,10 @@ static void tree_remove(struct tree *t)
 
 static void cpu_info_all(void **state)
 {
-	struct engine *eng = golden("hw1");
+	struct engine *eng = test_golden_engine("hw1");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM cpu_info",
+	test_assert_query(eng, "SELECT * FROM cpu_info",
 		     /* type 3: CPU0, trailing blanks of the version trimmed;
 		      * characteristics 0x00fc has bit 2: 64-bit */
 		     "CPU0|Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz|Intel(R) Corporation|3|65|"
@@ -152,7 +99,7 @@ static void cpu_info_all(void **state)
 		     /* the 0x1A-byte processor is skipped, and the end of the
 		      * table ends the list before the junk */
 		     "CPU3|Neoverse-N1|ARM|3|65|2|4|64|2500|2500|CPU 2\n");
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT typeof(processor_type), typeof(cpu_status), typeof(number_of_cores), "
 		     "typeof(max_clock_speed) FROM cpu_info LIMIT 1",
 		     "text|integer|text|integer\n");
@@ -183,7 +130,7 @@ static void cpu_info_hostile(void **state)
 	tree_make(&t);
 	/* no DMI table (this VM, most containers): no rows */
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM cpu_info", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM cpu_info", "0\n");
 	engine_free(eng);
 
 	cpu[0x04] = 1;
@@ -196,7 +143,7 @@ static void cpu_info_hostile(void **state)
 	dmi_struct(&sb, 4, 0x30, cpu, "unterminated", 12);
 	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT device_id, model, max_clock_speed, socket_designation FROM cpu_info",
+	test_assert_query(eng, "SELECT device_id, model, max_clock_speed, socket_designation FROM cpu_info",
 		     "CPU0|P|1000|P\n");
 	engine_free(eng);
 
@@ -207,7 +154,7 @@ static void cpu_info_hostile(void **state)
 	strbuf_add(&sb, "\0\0", 2);
 	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT model FROM cpu_info", "A\n");
+	test_assert_query(eng, "SELECT model FROM cpu_info", "A\n");
 	engine_free(eng);
 
 	/* a formatted area running past the data */
@@ -218,7 +165,7 @@ static void cpu_info_hostile(void **state)
 	strbuf_addstr(&sb, "\x01\x02\x03");
 	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT model FROM cpu_info", "B\n");
+	test_assert_query(eng, "SELECT model FROM cpu_info", "B\n");
 	engine_free(eng);
 
 	/* binary garbage: whatever it decodes to, no crash and no error */
@@ -233,7 +180,7 @@ static void cpu_info_hostile(void **state)
 	}
 	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	free(query_text(eng, "SELECT * FROM cpu_info"));
+	free(test_query_text(eng, "SELECT * FROM cpu_info"));
 	engine_free(eng);
 
 	/* past the 1 MiB bound: an error */
@@ -242,7 +189,7 @@ static void cpu_info_hostile(void **state)
 		dmi_struct(&sb, 0, 0x18, NULL, "\0\0", 2);
 	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_error(eng, "SELECT count(*) FROM cpu_info", "exceeds its size limit");
+	test_assert_query_fails(eng, "SELECT count(*) FROM cpu_info", "exceeds its size limit");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);
@@ -253,11 +200,11 @@ static void cpu_info_hostile(void **state)
 
 static void ulimit_info_not_live(void **state)
 {
-	struct engine *eng = golden("hw1");
+	struct engine *eng = test_golden_engine("hw1");
 
 	(void)state;
 	/* the limits are spoor's own process's: a captured tree has none */
-	assert_query(eng, "SELECT count(*) FROM ulimit_info", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM ulimit_info", "0\n");
 	engine_free(eng);
 }
 
@@ -266,10 +213,10 @@ static void ulimit_info_not_live(void **state)
 
 static void shared_memory_all(void **state)
 {
-	struct engine *eng = golden("hw1");
+	struct engine *eng = test_golden_engine("hw1");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM shared_memory",
+	test_assert_query(eng, "SELECT * FROM shared_memory",
 		     /* ipcmk -M 8192 -p 0640, attached and detached once */
 		     "22|0|0|1757|1403|1795824853|1795824853|1795824851|0640|8192|0||0\n"
 		     /* attached, SHM_LOCK'ed, IPC_RMID'ed: mode 03600 */
@@ -279,7 +226,7 @@ static void shared_memory_all(void **state)
 		     "dest|0\n"
 		     "131075|1000|1001|2200|2200|1700000100|1700000200|1700000000|0644|4096|0||0\n"
 		     /* skipped: perms "6x4", the short line, nattch -1 */);
-	assert_query(eng, "SELECT shmid FROM shared_memory WHERE status = 'dest' AND locked = 1",
+	test_assert_query(eng, "SELECT shmid FROM shared_memory WHERE status = 'dest' AND locked = 1",
 		     "23\n");
 	engine_free(eng);
 }
@@ -309,32 +256,32 @@ static void shared_memory_hostile(void **state)
 	(void)state;
 	tree_make(&t);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
 	engine_free(eng);
 
 	/* a header and no segments; an empty file */
 	tree_write(&t, "proc/sysvipc/shm", header, sizeof(header) - 1);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
 	engine_free(eng);
 	tree_write(&t, "proc/sysvipc/shm", "", 0);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
 	engine_free(eng);
 
 	tree_write(&t, "proc/sysvipc/shm", old, sizeof(old) - 1);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT * FROM shared_memory", "5|0|0|11|10|1|2|3|0600|4096|1||0\n");
+	test_assert_query(eng, "SELECT * FROM shared_memory", "5|0|0|11|10|1|2|3|0600|4096|1||0\n");
 	engine_free(eng);
 	tree_write(&t, "proc/sysvipc/shm", reordered, sizeof(reordered) - 1);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT * FROM shared_memory", "7|5|6|11|10|1|2|3|2644|4096|1||1\n");
+	test_assert_query(eng, "SELECT * FROM shared_memory", "7|5|6|11|10|1|2|3|2644|4096|1||1\n");
 	engine_free(eng);
 
 	/* a header without a needed column is no table spoor can read */
 	tree_write(&t, "proc/sysvipc/shm", no_cuid, sizeof(no_cuid) - 1);
 	eng = test_engine(t.dir);
-	assert_error(eng, "SELECT count(*) FROM shared_memory", "malformed input");
+	test_assert_query_fails(eng, "SELECT count(*) FROM shared_memory", "malformed input");
 	engine_free(eng);
 
 	/* garbage after a good header */
@@ -352,7 +299,7 @@ static void shared_memory_hostile(void **state)
 			   "                     0                     0\n");
 	tree_write(&t, "proc/sysvipc/shm", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT shmid, size FROM shared_memory WHERE shmid = 9", "9|4096\n");
+	test_assert_query(eng, "SELECT shmid, size FROM shared_memory WHERE shmid = 9", "9|4096\n");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);

@@ -50,61 +50,6 @@
 /* A test that would hang (a FIFO opened by mistake) fails instead. */
 #define HANG_GUARD_SECONDS 30
 
-/* All rows of a query as text: columns joined by '|', rows by '\n',
- * SQL NULL written as NULL. Fails the test when the query fails. */
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
-static void assert_error(struct engine *eng, const char *sql, const char *message)
-{
-	struct test_rows rows;
-
-	if (test_query(eng, sql, &rows) == 0)
-		fail_msg("SQL: %s: expected an error", sql);
-	if (!rows.error || !strstr(rows.error, message))
-		fail_msg("SQL: %s: error \"%s\" lacks \"%s\"", sql, rows.error ? rows.error : "",
-			 message);
-	test_rows_free(&rows);
-}
-
-static struct engine *golden(const char *name)
-{
-	struct strbuf rel = STRBUF_INIT;
-	struct engine *eng;
-	char *root;
-
-	strbuf_addf(&rel, "tests/golden/roots/%s", name);
-	root = test_source_path(rel.buf);
-	eng = test_engine(root);
-	free(root);
-	strbuf_release(&rel);
-	return eng;
-}
-
 /* ------------------------------------------------------------------ */
 /* temporary trees */
 
@@ -187,11 +132,11 @@ static void garbage(struct strbuf *sb, size_t n, uint32_t seed)
 
 static void kernel_modules_all(void **state)
 {
-	struct engine *eng = golden("kernel1");
+	struct engine *eng = test_golden_engine("kernel1");
 
 	(void)state;
 	/* skipped: the blank line and "too short 1 -" (four fields) */
-	assert_query(eng, "SELECT * FROM kernel_modules",
+	test_assert_query(eng, "SELECT * FROM kernel_modules",
 		     "nf_conntrack|176128|xt_conntrack,nf_nat,nf_conntrack_netlink,"
 		     "xt_MASQUERADE|Live|0xffffffffc0a3e000\n"
 		     "nf_defrag_ipv6|24576|nf_conntrack|Live|0xffffffffc0a36000\n"
@@ -205,9 +150,9 @@ static void kernel_modules_all(void **state)
 		     "badsize|NULL|-|Live|0xffffffffc0600000\n"
 		     "spaced|8192|-|Live|0xffffffffc0500000\n"
 		     "last_no_newline|4096|-|Live|0xffffffffc0400000\n");
-	assert_query(eng, "SELECT name FROM kernel_modules WHERE status != 'Live'",
+	test_assert_query(eng, "SELECT name FROM kernel_modules WHERE status != 'Live'",
 		     "loading_mod\nunloading_mod\n");
-	assert_query(eng, "SELECT typeof(size), size FROM kernel_modules WHERE name = 'ipv6'",
+	test_assert_query(eng, "SELECT typeof(size), size FROM kernel_modules WHERE name = 'ipv6'",
 		     "integer|614400\n");
 	engine_free(eng);
 }
@@ -222,7 +167,7 @@ static void kernel_modules_hostile(void **state)
 	tree_make(&t);
 	/* no /proc/modules (a kernel without loadable modules) */
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM kernel_modules", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM kernel_modules", "0\n");
 	engine_free(eng);
 
 	/* binary garbage around one good line */
@@ -231,7 +176,7 @@ static void kernel_modules_hostile(void **state)
 	garbage(&sb, 4096, 8);
 	tree_write(&t, "proc/modules", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT * FROM kernel_modules WHERE name = 'good'",
+	test_assert_query(eng, "SELECT * FROM kernel_modules WHERE name = 'good'",
 		     "good|4096|-|Live|0x1\n");
 	engine_free(eng);
 
@@ -241,7 +186,7 @@ static void kernel_modules_hostile(void **state)
 		strbuf_addstr(&sb, "mod 4096 0 - Live 0x0000000000000000\n");
 	tree_write(&t, "proc/modules", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_error(eng, "SELECT count(*) FROM kernel_modules", "exceeds its size limit");
+	test_assert_query_fails(eng, "SELECT count(*) FROM kernel_modules", "exceeds its size limit");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);
@@ -310,62 +255,62 @@ static const char kernel1_controls[] =
 
 static void system_controls_all(void **state)
 {
-	struct engine *eng = golden("kernel1");
+	struct engine *eng = test_golden_engine("kernel1");
 
 	(void)state;
-	assert_query(eng, SC_COLS, kernel1_controls);
+	test_assert_query(eng, SC_COLS, kernel1_controls);
 	/* SELECT * is osquery's visible set: field_name is hidden */
-	assert_query(eng, "SELECT * FROM system_controls WHERE name = 'vm.swappiness'",
+	test_assert_query(eng, "SELECT * FROM system_controls WHERE name = 'vm.swappiness'",
 		     "vm.swappiness|NULL|vm|60|10|string\n");
-	assert_query(eng, "SELECT field_name FROM system_controls WHERE name = 'vm.swappiness'",
+	test_assert_query(eng, "SELECT field_name FROM system_controls WHERE name = 'vm.swappiness'",
 		     "NULL\n");
 	engine_free(eng);
 }
 
 static void system_controls_constraints(void **state)
 {
-	struct engine *eng = golden("kernel1");
+	struct engine *eng = test_golden_engine("kernel1");
 
 	(void)state;
-	assert_query(eng, SC_COLS " WHERE name = 'kernel.pid_max'",
+	test_assert_query(eng, SC_COLS " WHERE name = 'kernel.pid_max'",
 		     "kernel.pid_max|kernel|32768|65536|string|NULL\n");
 	/* a component holding a dot is found both ways */
-	assert_query(eng, SC_COLS " WHERE name = 'net.ipv4.conf.eth0.100.forwarding'",
+	test_assert_query(eng, SC_COLS " WHERE name = 'net.ipv4.conf.eth0.100.forwarding'",
 		     "net.ipv4.conf.eth0.100.forwarding|net|2|0|string|NULL\n"
 		     "net.ipv4.conf.eth0.100.forwarding|net|1|0|string|NULL\n");
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT name, current_value FROM system_controls WHERE name IN "
 		     "('vm.swappiness', 'kernel.random.boot_id', 'vm.swappiness', 'no.such')",
 		     "kernel.random.boot_id|22d0d3b0-d25e-4960-bb75-bcc0677a61b5\n"
 		     "vm.swappiness|60\n");
 	/* a directory, a path, empty components, the top-level file, an
 	 * escape attempt and a dangling link name no control */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT count(*) FROM system_controls WHERE name IN ('kernel', "
 		     "'kernel.random', 'kernel/pid_max', 'kernel..pid_max', '.kernel.pid_max', "
 		     "'kernel.pid_max.', 'toplevel_file', '..', '.', '', 'kernel.link_dir', "
 		     "'kernel.dangling', '..etc.passwd')",
 		     "0\n");
 	/* a symlink to a file answers by name too */
-	assert_query(eng, "SELECT current_value FROM system_controls WHERE name = 'kernel.link_file'",
+	test_assert_query(eng, "SELECT current_value FROM system_controls WHERE name = 'kernel.link_file'",
 		     "6.18.44-fc-v657\n");
-	assert_query(eng, "SELECT name FROM system_controls WHERE subsystem = 'vm'",
+	test_assert_query(eng, "SELECT name FROM system_controls WHERE subsystem = 'vm'",
 		     "vm.overcommit_memory\nvm.swappiness\n");
-	assert_query(eng, "SELECT count(*) FROM system_controls WHERE subsystem IN ('abi', 'fs')",
+	test_assert_query(eng, "SELECT count(*) FROM system_controls WHERE subsystem IN ('abi', 'fs')",
 		     "6\n");
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT count(*) FROM system_controls WHERE subsystem IN ('..', '.', "
 		     "'toplevel_file', 'nope', 'kernel/random')",
 		     "0\n");
 	/* name and subsystem must both hold */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT count(*) FROM system_controls WHERE name = 'vm.swappiness' AND "
 		     "subsystem = 'kernel'",
 		     "0\n");
 	/* no oid on Linux: nothing matches one */
-	assert_query(eng, "SELECT count(*) FROM system_controls WHERE oid = '1.2'", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM system_controls WHERE oid = '1.2'", "0\n");
 	/* config_value is also a plain filter */
-	assert_query(eng, "SELECT name FROM system_controls WHERE config_value = '1'",
+	test_assert_query(eng, "SELECT name FROM system_controls WHERE config_value = '1'",
 		     "fs.protected_fifos\nfs.protected_regular\nnet.ipv4.conf.lo.forwarding\n"
 		     "net.ipv4.conf.lo.rp_filter\nnet.ipv4.ip_forward\nvm.overcommit_memory\n");
 	engine_free(eng);
@@ -392,10 +337,10 @@ static void system_controls_reads_only_what_it_needs(void **state)
 	alarm(HANG_GUARD_SECONDS);
 	eng = test_engine(t.dir);
 	/* name: only /proc/sys/kernel/pid_max is opened */
-	assert_query(eng, "SELECT name, current_value FROM system_controls WHERE name = 'kernel.pid_max'",
+	test_assert_query(eng, "SELECT name, current_value FROM system_controls WHERE name = 'kernel.pid_max'",
 		     "kernel.pid_max|4194304\n");
 	/* projection: no value read, no configuration read */
-	assert_query(eng, "SELECT name, subsystem FROM system_controls",
+	test_assert_query(eng, "SELECT name, subsystem FROM system_controls",
 		     "kernel.aaa_fifo|kernel\nkernel.pid_max|kernel\nkernel.zzz_fifo|kernel\n"
 		     "vm.swappiness|vm\n");
 	engine_free(eng);
@@ -413,8 +358,8 @@ static void system_controls_hostile(void **state)
 	tree_make(&t);
 	/* an empty root: no rows, no error */
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM system_controls", "0\n");
-	assert_query(eng, "SELECT count(*) FROM system_controls WHERE name = 'kernel.pid_max'",
+	test_assert_query(eng, "SELECT count(*) FROM system_controls", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM system_controls WHERE name = 'kernel.pid_max'",
 		     "0\n");
 	engine_free(eng);
 
@@ -445,13 +390,13 @@ static void system_controls_hostile(void **state)
 	tree_write(&t, "etc/sysctl.d/20-huge.conf", sb.buf, sb.len);
 
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT name, current_value, config_value FROM system_controls "
+	test_assert_query(eng, "SELECT name, current_value, config_value FROM system_controls "
 			  "WHERE subsystem = 'kernel'",
 		     "kernel.huge|NULL|NULL\nkernel.small|7|8\n");
 	/* deep.d (1) ... d x 31 (depth 32) are walked: the leaves below 30
 	 * and 31 directories are listed (subdirectories first), the one
 	 * below 40 is not */
-	assert_query(eng, "SELECT length(name) FROM system_controls WHERE subsystem = 'deep'",
+	test_assert_query(eng, "SELECT length(name) FROM system_controls WHERE subsystem = 'deep'",
 		     "71\n69\n");
 	engine_free(eng);
 	tree_remove(&t);
@@ -464,10 +409,10 @@ static void system_controls_hostile(void **state)
 
 static void mounts_all(void **state)
 {
-	struct engine *eng = golden("kernel1");
+	struct engine *eng = test_golden_engine("kernel1");
 
 	(void)state;
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT device, device_alias, path, type, flags FROM mounts",
 		     /* this machine's /proc/mounts */
 		     "proc|proc|/proc|proc|rw,relatime\n"
@@ -515,11 +460,11 @@ static void mounts_all(void **state)
 	/* a captured tree has no file systems to statfs: NULL (counted,
 	 * as "IS NULL" is false on these PRIMARY KEY columns, as in
 	 * osquery) */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT count(*), count(blocks_size), count(blocks), count(blocks_free), "
 		     "count(blocks_available), count(inodes), count(inodes_free) FROM mounts",
 		     "29|0|0|0|0|0|0\n");
-	assert_query(eng, "SELECT path FROM mounts WHERE type = 'ext4' AND flags LIKE 'rw%'",
+	test_assert_query(eng, "SELECT path FROM mounts WHERE type = 'ext4' AND flags LIKE 'rw%'",
 		     "/\n/mnt/with space\n/mnt/missing\n/mnt/loop\n/mnt/dots\n/mnt/tabs\n");
 	engine_free(eng);
 }
@@ -533,7 +478,7 @@ static void mounts_hostile(void **state)
 	(void)state;
 	tree_make(&t);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM mounts", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM mounts", "0\n");
 	engine_free(eng);
 
 	garbage(&sb, 65536, 11);
@@ -541,7 +486,7 @@ static void mounts_hostile(void **state)
 	garbage(&sb, 4096, 12);
 	tree_write(&t, "proc/mounts", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT device, device_alias, type, flags FROM mounts WHERE path = '/good'",
+	test_assert_query(eng, "SELECT device, device_alias, type, flags FROM mounts WHERE path = '/good'",
 		     "/dev/sda1|/dev/sda1|ext4|rw\n");
 	engine_free(eng);
 
@@ -562,7 +507,7 @@ static void mounts_hostile(void **state)
 	eng = test_engine(t.dir);
 	/* /etc/hostname does not exist in the tree (the host's is never
 	 * looked at); ".." stops at the tree's root */
-	assert_query(eng, "SELECT device, device_alias FROM mounts",
+	test_assert_query(eng, "SELECT device, device_alias FROM mounts",
 		     "/dev/out|/dev/out\n/dev/up|/inside/etc/hostname\n");
 	engine_free(eng);
 
@@ -572,7 +517,7 @@ static void mounts_hostile(void **state)
 		strbuf_addstr(&sb, "tmpfs /run/user/1000/some/long/mount/point tmpfs rw 0 0\n");
 	tree_write(&t, "proc/mounts", sb.buf, sb.len);
 	eng = test_engine(t.dir);
-	assert_error(eng, "SELECT count(*) FROM mounts", "exceeds its size limit");
+	test_assert_query_fails(eng, "SELECT count(*) FROM mounts", "exceeds its size limit");
 	engine_free(eng);
 	tree_remove(&t);
 	strbuf_release(&sb);

@@ -43,47 +43,6 @@
 /* A test that would hang (a FIFO opened by mistake) fails instead. */
 #define HANG_GUARD_SECONDS 30
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
-static struct engine *golden(const char *name)
-{
-	struct strbuf rel = STRBUF_INIT;
-	struct engine *eng;
-	char *root;
-
-	strbuf_addf(&rel, "tests/golden/roots/%s", name);
-	root = test_source_path(rel.buf);
-	eng = test_engine(root);
-	free(root);
-	strbuf_release(&rel);
-	return eng;
-}
-
 /* ------------------------------------------------------------------ */
 /* temporary trees */
 
@@ -167,10 +126,10 @@ static void garbage(struct strbuf *sb, size_t n, uint32_t seed)
 
 static void envs_all(void **state)
 {
-	struct engine *eng = golden("procdetails1");
+	struct engine *eng = test_golden_engine("procdetails1");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM process_envs",
+	test_assert_query(eng, "SELECT * FROM process_envs",
 		     "2001|SPOOR_A|1\n"
 		     "2001|PATH|/usr/bin:/bin\n"
 		     "2001|HOME|/root\n"
@@ -187,24 +146,24 @@ static void envs_all(void **state)
 		     /* 2003 has no environ; 2004 lacks the final NUL */
 		     "2004|ONLY|one\n"
 		     "2004|LAST|unterminated\n");
-	assert_query(eng, "SELECT typeof(value) FROM process_envs WHERE key = 'EMPTY'", "text\n");
+	test_assert_query(eng, "SELECT typeof(value) FROM process_envs WHERE key = 'EMPTY'", "text\n");
 	engine_free(eng);
 }
 
 static void envs_constraints(void **state)
 {
-	struct engine *eng = golden("procdetails1");
+	struct engine *eng = test_golden_engine("procdetails1");
 
 	(void)state;
-	assert_query(eng, "SELECT key FROM process_envs WHERE pid = 2001",
+	test_assert_query(eng, "SELECT key FROM process_envs WHERE pid = 2001",
 		     "SPOOR_A\nPATH\nHOME\n");
-	assert_query(eng, "SELECT pid, key FROM process_envs WHERE pid IN (2004, 2001, 2004, 9999)",
+	test_assert_query(eng, "SELECT pid, key FROM process_envs WHERE pid IN (2004, 2001, 2004, 9999)",
 		     "2001|SPOOR_A\n2001|PATH\n2001|HOME\n2004|ONLY\n2004|LAST\n");
 	/* not a process: a file, a non-numeric name, nonsense */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT count(*) FROM process_envs WHERE pid IN (2005, 0, -1, 'abc', 2003)",
 		     "0\n");
-	assert_query(eng, "SELECT value FROM process_envs WHERE pid = 2002 AND key = 'EQ'",
+	test_assert_query(eng, "SELECT value FROM process_envs WHERE pid = 2002 AND key = 'EQ'",
 		     "a=b=c\n");
 	engine_free(eng);
 }
@@ -214,10 +173,10 @@ static void envs_constraints(void **state)
 
 static void memory_map_captured(void **state)
 {
-	struct engine *eng = golden("procdetails1");
+	struct engine *eng = test_golden_engine("procdetails1");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM process_memory_map WHERE pid = 2001",
+	test_assert_query(eng, "SELECT * FROM process_memory_map WHERE pid = 2001",
 		     "2001|0x55b074091000|0x55b074093000|r--p|0|fe:00|248056|/usr/bin/sleep|0\n"
 		     "2001|0x55b074093000|0x55b074098000|r-xp|8192|fe:00|248056|/usr/bin/sleep|0\n"
 		     "2001|0x55b074098000|0x55b07409a000|r--p|28672|fe:00|248056|/usr/bin/sleep|0\n"
@@ -257,10 +216,10 @@ static void memory_map_captured(void **state)
 
 static void memory_map_edge_cases(void **state)
 {
-	struct engine *eng = golden("procdetails1");
+	struct engine *eng = test_golden_engine("procdetails1");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM process_memory_map WHERE pid = 2002",
+	test_assert_query(eng, "SELECT * FROM process_memory_map WHERE pid = 2002",
 		     "2002|0x00400000|0x00452000|r-xp|0|08:02|173521|/usr/bin/dbus-daemon|0\n"
 		     "2002|0x00651000|0x00652000|rw-p|331776|08:02|173521|/usr/bin/dbus-daemon|0\n"
 		     /* the whole path, " (deleted)" included */
@@ -281,12 +240,12 @@ static void memory_map_edge_cases(void **state)
 		     "2002|0xffffffffff600000|0xffffffffff601000|--xp|0|00:00|0|[vsyscall]|1\n"
 		     "2002|0x7f2c70793000|0x7f2c70794000|r--p|0|fd:01|99|/no/final/newline|0\n");
 	/* an empty maps, no maps, not processes: no rows */
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT count(*) FROM process_memory_map WHERE pid IN (2003, 2004, 2005)",
 		     "0\n");
-	assert_query(eng, "SELECT pid, count(*) FROM process_memory_map GROUP BY pid",
+	test_assert_query(eng, "SELECT pid, count(*) FROM process_memory_map GROUP BY pid",
 		     "2001|24\n2002|11\n");
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT typeof(offset), typeof(inode), typeof(pseudo) FROM process_memory_map "
 		     "WHERE pid = 2001 AND path = '[heap]'",
 		     "integer|integer|integer\n");
@@ -298,10 +257,10 @@ static void memory_map_edge_cases(void **state)
 
 static void namespaces_all(void **state)
 {
-	struct engine *eng = golden("procdetails1");
+	struct engine *eng = test_golden_engine("procdetails1");
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM process_namespaces",
+	test_assert_query(eng, "SELECT * FROM process_namespaces",
 		     "2001|4026531835|4026531839|4026531832|4026531833|4026531836|4026531837|"
 		     "4026531838\n"
 		     /* cgroup missing; ipc "12x", mnt 0, user without
@@ -311,9 +270,9 @@ static void namespaces_all(void **state)
 		     /* a process whose ns/ cannot be read still has its row */
 		     "2003|NULL|NULL|NULL|NULL|NULL|NULL|NULL\n"
 		     "2004|NULL|NULL|NULL|NULL|NULL|NULL|NULL\n");
-	assert_query(eng, "SELECT pid, net_namespace FROM process_namespaces WHERE pid IN (2002, 2005)",
+	test_assert_query(eng, "SELECT pid, net_namespace FROM process_namespaces WHERE pid IN (2002, 2005)",
 		     "2002|4026532000\n");
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT a.pid FROM process_namespaces a, process_namespaces b "
 		     "WHERE b.pid = 2001 AND a.mnt_namespace = b.mnt_namespace",
 		     "2001\n");
@@ -347,10 +306,10 @@ static void reads_only_what_it_needs(void **state)
 	tree_fifo(&t, "proc/11/maps");
 	alarm(HANG_GUARD_SECONDS);
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT * FROM process_envs WHERE pid = 10", "10|K|v\n");
-	assert_query(eng, "SELECT pid, path FROM process_memory_map WHERE pid = 10", "10|[x]\n");
+	test_assert_query(eng, "SELECT * FROM process_envs WHERE pid = 10", "10|K|v\n");
+	test_assert_query(eng, "SELECT pid, path FROM process_memory_map WHERE pid = 10", "10|[x]\n");
 	/* readlink of a FIFO does not open it, but fails: NULL */
-	assert_query(eng, "SELECT pid, net_namespace, mnt_namespace FROM process_namespaces",
+	test_assert_query(eng, "SELECT pid, net_namespace, mnt_namespace FROM process_namespaces",
 		     "9|NULL|NULL\n10|4026531999|NULL\n11|NULL|NULL\n");
 	engine_free(eng);
 	alarm(0);
@@ -367,10 +326,10 @@ static void hostile_files(void **state)
 	tree_make(&t);
 	/* no /proc at all */
 	eng = test_engine(t.dir);
-	assert_query(eng, "SELECT count(*) FROM process_envs", "0\n");
-	assert_query(eng, "SELECT count(*) FROM process_memory_map", "0\n");
-	assert_query(eng, "SELECT count(*) FROM process_namespaces", "0\n");
-	assert_query(eng, "SELECT count(*) FROM process_envs WHERE pid = 1", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM process_envs", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM process_memory_map", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM process_namespaces", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM process_envs WHERE pid = 1", "0\n");
 	engine_free(eng);
 
 	/* binary garbage in maps around good lines: no crash, the good
@@ -395,11 +354,11 @@ static void hostile_files(void **state)
 	tree_write(&t, "proc/20/environ", sb.buf, sb.len);
 
 	eng = test_engine(t.dir);
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT path FROM process_memory_map WHERE pid = 20 AND path IN "
 		     "('[first]', '[last]')",
 		     "[first]\n[last]\n");
-	assert_query(eng,
+	test_assert_query(eng,
 		     "SELECT count(*), min(length(value)), max(length(value)), "
 		     "sum(key = 'CUT') FROM process_envs WHERE pid = 20",
 		     "16777|992|996|0\n");

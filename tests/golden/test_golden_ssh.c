@@ -44,33 +44,6 @@
 #include "strbuf.h"
 #include "testutil.h"
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void assert_query(struct engine *eng, const char *sql, const char *expected)
-{
-	char *got = query_text(eng, sql);
-
-	if (strcmp(got, expected) != 0)
-		fail_msg("SQL: %s\n--- expected\n%s--- got\n%s", sql, expected, got);
-	free(got);
-}
-
 static void assert_columns(struct engine *eng, const char *sql, const char *expected)
 {
 	struct test_rows rows;
@@ -110,7 +83,7 @@ static void authorized_keys_all(void **state)
 	struct engine *eng = golden();
 
 	(void)state;
-	assert_query(
+	test_assert_query(
 	    eng,
 	    "SELECT uid, algorithm, substr(key, 1, 16), length(key), options, comment, "
 	    "key_file, fingerprint FROM authorized_keys",
@@ -161,24 +134,24 @@ static void authorized_keys_constraints(void **state)
 	struct engine *eng = golden();
 
 	(void)state;
-	assert_query(eng, "SELECT uid, comment FROM authorized_keys WHERE uid = 1000",
+	test_assert_query(eng, "SELECT uid, comment FROM authorized_keys WHERE uid = 1000",
 	             "1000|alice@laptop\n");
-	assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE uid IN (0, 1001)", "13\n");
-	assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE uid = '1001'", "1\n");
+	test_assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE uid IN (0, 1001)", "13\n");
+	test_assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE uid = '1001'", "1\n");
 	/* carol: a relative home, nothing read */
-	assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE uid = 1002", "0\n");
-	assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE uid = 77", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE uid = 1002", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE uid = 77", "0\n");
 	/* the host only */
-	assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE pid_with_namespace = 0",
+	test_assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE pid_with_namespace = 0",
 	             "14\n");
-	assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE pid_with_namespace = 9",
+	test_assert_query(eng, "SELECT count(*) FROM authorized_keys WHERE pid_with_namespace = 9",
 	             "0\n");
 	/* osquery's example join */
-	assert_query(eng,
+	test_assert_query(eng,
 	             "SELECT u.username, count(*) FROM users u JOIN authorized_keys k USING (uid) "
 	             "GROUP BY u.username ORDER BY u.username",
 	             "alice|1\nalice2|1\nbob|1\nroot|12\n");
-	assert_query(eng, "SELECT key_file FROM authorized_keys WHERE fingerprint = '" FP_DSA "'",
+	test_assert_query(eng, "SELECT key_file FROM authorized_keys WHERE fingerprint = '" FP_DSA "'",
 	             "/home/bob/.ssh/authorized_keys\n");
 	engine_free(eng);
 }
@@ -190,7 +163,7 @@ static void known_hosts_all(void **state)
 	struct engine *eng = golden();
 
 	(void)state;
-	assert_query(
+	test_assert_query(
 	    eng,
 	    "SELECT uid, substr(key, 1, 40), length(key), key_file, fingerprint "
 	    "FROM known_hosts",
@@ -209,8 +182,8 @@ static void known_hosts_all(void **state)
 	    "A|223|/home/alice2/.ssh/known_hosts|" FP_ECDSA384 "\n");
 	assert_columns(eng, "SELECT * FROM known_hosts", "uid|key|key_file");
 	/* alice and alice2 share uid 1000 */
-	assert_query(eng, "SELECT count(*) FROM known_hosts WHERE uid = 1000", "9\n");
-	assert_query(eng, "SELECT count(*) FROM known_hosts WHERE uid IN (0, 1001)", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM known_hosts WHERE uid = 1000", "9\n");
+	test_assert_query(eng, "SELECT count(*) FROM known_hosts WHERE uid IN (0, 1001)", "0\n");
 	engine_free(eng);
 }
 
@@ -221,7 +194,7 @@ static void user_ssh_keys_all(void **state)
 	struct engine *eng = golden();
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM user_ssh_keys",
+	test_assert_query(eng, "SELECT * FROM user_ssh_keys",
 	             /* a body that is not base64: encrypted, type unknown */
 	             "1000|" SSH_ALICE "broken_openssh|1|||-1|-1\n"
 	             "1000|" SSH_ALICE "id_dsa|0|dsa||1024|80\n"
@@ -236,14 +209,14 @@ static void user_ssh_keys_all(void **state)
 	             /* the symlink; not notes.txt, known_hosts, config,
 	              * authorized_keys or subdir/id_hidden */
 	             "1000|" SSH_ALICE "link_to_key|0|ed25519||256|128\n");
-	assert_query(eng,
+	test_assert_query(eng,
 	             "SELECT key_type FROM user_ssh_keys WHERE path IN ('" SSH_ALICE
 	             "id_dsa', '" SSH_ALICE "notes.txt', '/root/.ssh/id_dsa')",
 	             "dsa\n");
-	assert_query(eng, "SELECT count(*) FROM user_ssh_keys WHERE uid = 0", "0\n");
-	assert_query(eng, "SELECT count(*) FROM user_ssh_keys WHERE uid = 1000 AND encrypted = 0",
+	test_assert_query(eng, "SELECT count(*) FROM user_ssh_keys WHERE uid = 0", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM user_ssh_keys WHERE uid = 1000 AND encrypted = 0",
 	             "5\n");
-	assert_query(eng, "SELECT count(*) FROM user_ssh_keys WHERE pid_with_namespace = 3", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM user_ssh_keys WHERE pid_with_namespace = 3", "0\n");
 	engine_free(eng);
 }
 
@@ -254,7 +227,7 @@ static void ssh_configs_all(void **state)
 	struct engine *eng = golden();
 
 	(void)state;
-	assert_query(eng, "SELECT * FROM ssh_configs",
+	test_assert_query(eng, "SELECT * FROM ssh_configs",
 	             /* an option before any block: block '' */
 	             "1000||compression yes|" CFG_ALICE "\n"
 	             "1000|host github.com|user git|" CFG_ALICE "\n"
@@ -270,9 +243,9 @@ static void ssh_configs_all(void **state)
 	             "0|host *|sendenv lang lc_*|/etc/ssh/ssh_config\n"
 	             "0|host *|hashknownhosts yes|/etc/ssh/ssh_config\n"
 	             "0|host *|gssapiauthentication yes|/etc/ssh/ssh_config\n");
-	assert_query(eng, "SELECT count(*) FROM ssh_configs WHERE uid = 1000", "7\n");
-	assert_query(eng, "SELECT count(*) FROM ssh_configs WHERE uid = 0", "4\n");
-	assert_query(eng, "SELECT count(*) FROM ssh_configs WHERE uid = 1001", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM ssh_configs WHERE uid = 1000", "7\n");
+	test_assert_query(eng, "SELECT count(*) FROM ssh_configs WHERE uid = 0", "4\n");
+	test_assert_query(eng, "SELECT count(*) FROM ssh_configs WHERE uid = 1001", "0\n");
 	engine_free(eng);
 }
 
@@ -324,11 +297,11 @@ static void hostile_files(void **state)
 	write_file(dir, "home/eve/.ssh/id_huge", sb.buf, sb.len);
 
 	eng = test_engine(dir);
-	assert_query(eng,
+	test_assert_query(eng,
 	             "SELECT comment, fingerprint FROM authorized_keys WHERE comment = "
 	             "'after-garbage'",
 	             "after-garbage|" FP_ED25519 "\n");
-	assert_query(eng, "SELECT count(*) FROM user_ssh_keys", "0\n");
+	test_assert_query(eng, "SELECT count(*) FROM user_ssh_keys", "0\n");
 	{
 		struct test_rows rows;
 

@@ -38,24 +38,6 @@ static void assert_same(const char *what, const char *expected, const char *got)
 		         expected, got);
 }
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
 /* ------------------------------------------------------------------ */
 /* shadow */
 
@@ -77,7 +59,7 @@ static void shadow_matches_getent(void **state)
 	(void)state;
 	if (access("/etc/shadow", R_OK) != 0) {
 		print_message("no readable /etc/shadow here: spoor must give no rows\n");
-		got = query_text(eng, "SELECT count(*) FROM shadow");
+		got = test_query_text(eng, "SELECT count(*) FROM shadow");
 		assert_string_equal(got, "0\n");
 		free(got);
 		engine_free(eng);
@@ -120,7 +102,7 @@ static void shadow_matches_getent(void **state)
 			strbuf_addf(&want, "%s|", f[i][0] ? f[i] : "-1");
 		strbuf_addf(&want, "%s|%s\n", f[8][0] ? f[8] : "NULL", f[0]);
 	}
-	got = query_text(eng, "SELECT * FROM shadow");
+	got = test_query_text(eng, "SELECT * FROM shadow");
 	assert_true(want.len > 0);
 	assert_same("shadow vs getent -s files shadow", want.buf, got);
 	free(got);
@@ -224,7 +206,7 @@ static void live_utmp_files(void **state)
 	(void)state;
 	if (access("/var/log/wtmp", R_OK) == 0)
 		utmpdump_expect("/var/log/wtmp", &last, &scratch);
-	got = query_text(eng, "SELECT * FROM last");
+	got = test_query_text(eng, "SELECT * FROM last");
 	assert_same("last vs utmpdump /var/log/wtmp", last.buf, got);
 	if (last.len == 0)
 		print_message("no login records in /var/log/wtmp on this host: compared empty "
@@ -236,14 +218,14 @@ static void live_utmp_files(void **state)
 		utmpdump_expect("/var/run/utmp", &scratch, &liu);
 	else
 		print_message("no /var/run/utmp on this host: compared empty sets\n");
-	got = query_text(eng, "SELECT * FROM logged_in_users");
+	got = test_query_text(eng, "SELECT * FROM logged_in_users");
 	assert_same("logged_in_users vs utmpdump /var/run/utmp", liu.buf, got);
 	free(got);
 	/* who(1) reads the same file */
 	{
 		char *who = test_run("who | awk '{print $1 \"|\" $2}'");
 
-		got = query_text(eng, "SELECT user, tty FROM logged_in_users WHERE type = 'user'");
+		got = test_query_text(eng, "SELECT user, tty FROM logged_in_users WHERE type = 'user'");
 		assert_same("logged_in_users vs who", who, got);
 		free(who);
 		free(got);
@@ -294,18 +276,18 @@ static void utmp_files_written_by_util_linux(void **state)
 	strbuf_addf(&path, "%s/var/run/utmp", dir);
 	utmpdump_expect(path.buf, &scratch, &liu);
 	eng = test_engine(dir);
-	got = query_text(eng, "SELECT * FROM last");
+	got = test_query_text(eng, "SELECT * FROM last");
 	assert_same("last vs utmpdump", last.buf, got);
 	/* the records util-linux wrote are all there */
 	assert_int_equal(strlen(last.buf) > 0, 1);
 	assert_non_null(strstr(got, "bob|pts/1|4321|7|user-process|1700002800|host.example.com\n"));
 	free(got);
-	got = query_text(eng, "SELECT * FROM logged_in_users");
+	got = test_query_text(eng, "SELECT * FROM logged_in_users");
 	assert_same("logged_in_users vs utmpdump", liu.buf, got);
 	free(got);
 
 	tool = who_logins(path.buf);
-	got = query_text(eng, "SELECT user, tty FROM logged_in_users WHERE type = 'user'");
+	got = test_query_text(eng, "SELECT user, tty FROM logged_in_users WHERE type = 'user'");
 	assert_same("logged_in_users vs who FILE", tool, got);
 	free(tool);
 	free(got);
@@ -318,7 +300,7 @@ static void utmp_files_written_by_util_linux(void **state)
 	            "&& $1 !~ /begins/ {print $1 \"|\" $2}' | tac",
 	            dir);
 	tool = test_run(cmd.buf);
-	got = query_text(eng, "SELECT username, tty FROM last WHERE type = 7");
+	got = test_query_text(eng, "SELECT username, tty FROM last WHERE type = 7");
 	assert_same("last vs last -w -f", tool, got);
 	free(tool);
 	free(got);

@@ -39,24 +39,6 @@ static void assert_same(const char *what, const char *expected, const char *got)
 			 expected, got);
 }
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
 /* ------------------------------------------------------------------ */
 /* cpu_info vs dmidecode */
 
@@ -198,7 +180,7 @@ static void cpu_info_match_dmidecode_on_host(void **state)
 		return;
 	}
 	want = dmidecode_rows("");
-	got = query_text(eng, CPU_COLS);
+	got = test_query_text(eng, CPU_COLS);
 	assert_same("cpu_info vs dmidecode -t 4", want, got);
 	if (!*got)
 		print_message("  no SMBIOS processor on this host: both empty\n");
@@ -253,7 +235,7 @@ static void cpu_info_match_dmidecode_on_golden_table(void **state)
 	strbuf_addf(&args, "--from-dump %s", dump);
 	want = dmidecode_rows(args.buf);
 	eng = test_engine(root);
-	got = query_text(eng, CPU_COLS);
+	got = test_query_text(eng, CPU_COLS);
 	assert_true(strlen(want) > 0);
 	assert_same("cpu_info vs dmidecode --from-dump (golden table)", want, got);
 	free(want);
@@ -305,11 +287,11 @@ static void ulimit_info_match_prlimit(void **state)
 				*p = '|';
 		strbuf_addf(&want, "%s|%s\n", line, sp + 1);
 	}
-	got = query_text(eng, "SELECT type, soft_limit, hard_limit FROM ulimit_info");
+	got = test_query_text(eng, "SELECT type, soft_limit, hard_limit FROM ulimit_info");
 	assert_same("ulimit_info vs prlimit", want.buf, got);
 	assert_non_null(strstr(got, "core|4096|"));
 	free(got);
-	got = query_text(eng, "SELECT soft_limit FROM ulimit_info WHERE type = 'nofile'");
+	got = test_query_text(eng, "SELECT soft_limit FROM ulimit_info WHERE type = 'nofile'");
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 200)
 		assert_string_equal(got, "200\n");
 	free(got);
@@ -406,7 +388,7 @@ static void shared_memory_of_a_known_segment(void **state)
 
 	strbuf_addf(&sql, "SELECT * FROM shared_memory WHERE shmid = %d", id);
 	want = shmctl_row(id);
-	got = query_text(eng, sql.buf);
+	got = test_query_text(eng, sql.buf);
 	assert_same("the test's segment vs shmctl(IPC_STAT)", want, got);
 	/* what the row must say, spelled out */
 	{
@@ -433,7 +415,7 @@ static void shared_memory_of_a_known_segment(void **state)
 	if (shmctl(id, IPC_RMID, NULL) < 0)
 		fail_msg("shmctl IPC_RMID: %s", strerror(errno));
 	want = shmctl_row(id);
-	got = query_text(eng, sql.buf);
+	got = test_query_text(eng, sql.buf);
 	assert_same("the removed segment vs shmctl(IPC_STAT)", want, got);
 	assert_non_null(strstr(got, "|1640|"));
 	assert_non_null(strstr(got, "|dest|0\n"));
@@ -446,7 +428,7 @@ static void shared_memory_of_a_known_segment(void **state)
 	free(got);
 
 	shmdt(p);
-	got = query_text(eng, sql.buf);
+	got = test_query_text(eng, sql.buf);
 	assert_string_equal(got, "");
 	free(got);
 	strbuf_release(&sql);

@@ -43,25 +43,6 @@ static void assert_same(const char *what, const char *expected, const char *got)
 			 expected, got);
 }
 
-/* Rows of a query as "a|b|c\n" lines, NULL as "NULL". */
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
 /* Shell-quotes s into sb ('...' with ' as '\''). */
 static void shell_quote(struct strbuf *sb, const char *s)
 {
@@ -440,7 +421,7 @@ static void system_controls_pushdown_matches_scan(void **state)
 			    "SELECT name, subsystem, config_value FROM system_controls "
 			    "WHERE name = '%s'",
 			    name);
-		got = query_text(eng, sql.buf);
+		got = test_query_text(eng, sql.buf);
 		assert_same(sql.buf, expected.buf, got);
 		free(got);
 		strbuf_release(&sql);
@@ -458,7 +439,7 @@ static void system_controls_pushdown_matches_scan(void **state)
 		strbuf_addf(&sql, "SELECT count(*) FROM system_controls WHERE subsystem = '%s'",
 			    test_get(&subs, r, "subsystem"));
 		strbuf_addf(&expected, "%s\n", test_get(&subs, r, "n"));
-		got = query_text(eng, sql.buf);
+		got = test_query_text(eng, sql.buf);
 		assert_same(sql.buf, expected.buf, got);
 		free(got);
 		strbuf_release(&sql);

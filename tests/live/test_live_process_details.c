@@ -48,24 +48,6 @@ static void assert_same(const char *what, const char *expected, const char *got)
 		fail_msg("%s differs\n--- expected\n%s--- spoor\n%s", what, expected, got);
 }
 
-static char *query_text(struct engine *eng, const char *sql)
-{
-	struct test_rows rows;
-	struct strbuf sb = STRBUF_INIT;
-
-	test_query_ok(eng, sql, &rows);
-	for (size_t r = 0; r < rows.nrows; r++) {
-		for (size_t c = 0; c < rows.ncols; c++) {
-			const char *v = rows.values[r * rows.ncols + c];
-
-			strbuf_addf(&sb, "%s%s", c ? "|" : "", v ? v : "NULL");
-		}
-		strbuf_addch(&sb, '\n');
-	}
-	test_rows_free(&rows);
-	return strbuf_detach(&sb, NULL);
-}
-
 /* ------------------------------------------------------------------ */
 /* children */
 
@@ -162,7 +144,7 @@ static void envs_of_a_known_child(void **state)
 
 	(void)state;
 	strbuf_addf(&sql, "SELECT pid, key, value FROM process_envs WHERE pid = %d", (int)pid);
-	got = query_text(eng, sql.buf);
+	got = test_query_text(eng, sql.buf);
 	strbuf_addf(&expected,
 		    "%1$d|SPOOR_A|1\n"
 		    "%1$d|SPOOR_EMPTY|\n"
@@ -208,7 +190,7 @@ static void envs_of_self(void **state)
 				  "AND key = '%s'",
 			    (int)getpid(), vars[i]);
 		strbuf_addf(&expected, "%d|%s|%s\n", (int)getpid(), vars[i], want);
-		got = query_text(eng, sql.buf);
+		got = test_query_text(eng, sql.buf);
 		assert_same(sql.buf, expected.buf, got);
 		free(got);
 		strbuf_release(&sql);
@@ -295,7 +277,7 @@ static void memory_map_of_known_mappings(void **state)
 			    spaced_path, (int)getpid(), (unsigned long)p1,
 			    (unsigned long)(p1 + 2 * page), page, major(st1.st_dev),
 			    minor(st1.st_dev), (unsigned long long)st1.st_ino, shared_path);
-	got = query_text(eng, sql.buf);
+	got = test_query_text(eng, sql.buf);
 	assert_same("the test's own mappings", expected.buf, got);
 	free(got);
 
@@ -447,7 +429,7 @@ static char *spoor_ns_row(struct engine *eng, pid_t pid)
 	char *got;
 
 	strbuf_addf(&sql, "SELECT * FROM process_namespaces WHERE pid = %d", (int)pid);
-	got = query_text(eng, sql.buf);
+	got = test_query_text(eng, sql.buf);
 	strbuf_release(&sql);
 	return got;
 }
@@ -478,7 +460,7 @@ static void namespaces_match_lsns(void **state)
 		    "SELECT count(*), count(DISTINCT pid) FROM process_namespaces "
 		    "WHERE pid IN (%d, %d, %d, 2147483647)",
 		    (int)self, (int)pid, (int)self);
-	got = query_text(eng, sql.buf);
+	got = test_query_text(eng, sql.buf);
 	assert_string_equal(got, "2|2\n");
 	free(got);
 	stop_child(pid);
