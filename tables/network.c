@@ -435,7 +435,9 @@ static void ethtool_info(int fd, const char *ifname, int64_t *ret_speed, char *r
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	ifr.ifr_data = (char *)&cmd;
 	if (ioctl(fd, SIOCETHTOOL, &ifr) >= 0) {
-		uint32_t speed = ethtool_cmd_speed(&cmd);
+		/* what ethtool_cmd_speed() computes, without its int-promoted
+		 * shift (65535 << 16 overflows int: undefined behaviour) */
+		uint32_t speed = ((uint32_t)cmd.speed_hi << 16) | (uint32_t)cmd.speed;
 
 		if (speed != UINT32_MAX)
 			*ret_speed = speed;
