@@ -70,7 +70,7 @@ def load(stem):
     return [(c, statistics.median(times[c]) * 1000) for c in order]
 def short(c):
     c = re.sub(r'^\S*/spoor', 'spoor', c)
-    return re.sub(r'/tmp/spoor-bench-\w+', '<256 MiB file>', c)
+    return re.sub(r'/tmp/spoor-bench-\w+', '<256 MiB file>', c).replace('|', '\\|')
 print('| query | spoor median (ms) | peer | peer median (ms) | ratio |')
 print('|---|---:|---|---:|---:|')
 for stem in ['file_tree', 'hash_256m', 'sockets', 'listening', 'deb', 'users']:
