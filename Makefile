@@ -39,6 +39,7 @@ test-asan:
 
 bench: deps build
 	sh bench/run.sh
+	sh bench/run-tables.sh
 
 docs: build
 	./$(BUILD)/spoor --table_docs > docs/tables.md
