@@ -234,11 +234,7 @@ static void apt_sources_all(void **state)
 /* ------------------------------------------------------------------ */
 /* hostile trees, built at run time */
 
-struct tree {
-	char dir[64];
-};
-
-static void tree_mkdir(struct tree *t, const char *rel)
+static void tree_mkdir(struct test_tree *t, const char *rel)
 {
 	char path[256];
 
@@ -247,7 +243,7 @@ static void tree_mkdir(struct tree *t, const char *rel)
 		fail_msg("mkdir %s: %s", path, strerror(errno));
 }
 
-static void tree_make(struct tree *t)
+static void tree_make(struct test_tree *t)
 {
 	snprintf(t->dir, sizeof(t->dir), "/tmp/spoor-deb-XXXXXX");
 	if (!mkdtemp(t->dir))
@@ -258,30 +254,10 @@ static void tree_make(struct tree *t)
 	tree_mkdir(t, "var/lib/dpkg/info");
 }
 
-static void tree_write(struct tree *t, const char *rel, const void *data, size_t len)
-{
-	char path[256];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
-
-static void tree_remove(struct tree *t)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
-	free(test_run(cmd.buf));
-	strbuf_release(&cmd);
-}
-
 static void binary_garbage(void **state)
 {
 	static const char rec[] = "\n\nPackage: ok\nStatus: install ok installed\nVersion: 1-1\n";
-	struct tree t;
+	struct test_tree t;
 	struct engine *eng;
 	char buf[70000];
 	unsigned x = 12345;
@@ -294,20 +270,20 @@ static void binary_garbage(void **state)
 	}
 	/* garbage (NULs, colons, stray bytes) around one good record */
 	memcpy(buf + 30000, rec, sizeof(rec) - 1);
-	tree_write(&t, "var/lib/dpkg/status", buf, sizeof(buf));
-	tree_write(&t, "var/lib/dpkg/info/ok.list", "\0\n/x\n", 5);
+	test_tree_write(&t, "var/lib/dpkg/status", buf, sizeof(buf));
+	test_tree_write(&t, "var/lib/dpkg/info/ok.list", "\0\n/x\n", 5);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT name, version, revision FROM deb_packages WHERE name = 'ok'",
 			  "ok|1-1|1\n");
 	test_assert_query(eng, "SELECT length(path) FROM deb_package_files WHERE package = 'ok'",
 			  "0\n2\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 }
 
 static void empty_root(void **state)
 {
-	struct tree t;
+	struct test_tree t;
 	struct engine *eng;
 
 	(void)state;
@@ -317,10 +293,10 @@ static void empty_root(void **state)
 	test_assert_query(eng, "SELECT count(*) FROM deb_packages", "0\n");
 	test_assert_query(eng, "SELECT count(*) FROM deb_package_files", "0\n");
 	test_assert_query(eng, "SELECT count(*) FROM apt_sources", "0\n");
-	tree_write(&t, "var/lib/dpkg/status", "", 0);
+	test_tree_write(&t, "var/lib/dpkg/status", "", 0);
 	test_assert_query(eng, "SELECT count(*) FROM deb_packages", "0\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 }
 
 int main(void)

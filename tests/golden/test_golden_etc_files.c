@@ -208,11 +208,7 @@ static void resolv_conf_edge_cases(void **state)
 /* ------------------------------------------------------------------ */
 /* trees built at run time */
 
-struct tree {
-	char dir[64];
-};
-
-static void tree_make(struct tree *t)
+static void tree_make(struct test_tree *t)
 {
 	char path[128];
 
@@ -224,26 +220,6 @@ static void tree_make(struct tree *t)
 		fail_msg("mkdir %s: %s", path, strerror(errno));
 }
 
-static void tree_write(struct tree *t, const char *rel, const void *data, size_t len)
-{
-	char path[256];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
-
-static void tree_remove(struct tree *t)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
-	free(test_run(cmd.buf));
-	strbuf_release(&cmd);
-}
-
 static void resolv_conf_crlf_and_limits(void **state)
 {
 	/* CRLF: glibc keeps the '\r' in the field, so the server does not
@@ -253,11 +229,11 @@ static void resolv_conf_crlf_and_limits(void **state)
 	                           "options rotate\r\nsortlist 10.0.0.0\r\n";
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
 	tree_make(&t);
-	tree_write(&t, "etc/resolv.conf", crlf, sizeof(crlf) - 1);
+	test_tree_write(&t, "etc/resolv.conf", crlf, sizeof(crlf) - 1);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT * FROM dns_resolvers",
 	             "0|nameserver|127.0.0.1|32|17089\n"
@@ -275,7 +251,7 @@ static void resolv_conf_crlf_and_limits(void **state)
 			strbuf_addch(&sb, 'x');
 	}
 	strbuf_addstr(&sb, "\nsortlist 10.0.0.1 \xc3\xa9 10.0.0.2\n");
-	tree_write(&t, "etc/resolv.conf", sb.buf, sb.len);
+	test_tree_write(&t, "etc/resolv.conf", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT type, id, length(address) FROM dns_resolvers",
 	             "nameserver|0|7\n"
@@ -289,7 +265,7 @@ static void resolv_conf_crlf_and_limits(void **state)
 	strbuf_reset(&sb);
 	while (sb.len <= ((size_t)1 << 20))
 		strbuf_addstr(&sb, "# padding padding padding padding padding padding\n");
-	tree_write(&t, "etc/resolv.conf", sb.buf, sb.len);
+	test_tree_write(&t, "etc/resolv.conf", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	{
 		struct test_rows rows;
@@ -299,7 +275,7 @@ static void resolv_conf_crlf_and_limits(void **state)
 		test_rows_free(&rows);
 	}
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 
@@ -310,7 +286,7 @@ static void binary_garbage(void **state)
 	struct test_rows rows;
 	struct engine *eng;
 	uint32_t x = 4242;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
 	tree_make(&t);
@@ -319,10 +295,10 @@ static void binary_garbage(void **state)
 		strbuf_addch(&sb, (char)(x >> 16));
 	}
 	strbuf_add(&sb, tail, sizeof(tail) - 1);
-	tree_write(&t, "etc/hosts", sb.buf, sb.len);
-	tree_write(&t, "etc/services", sb.buf, sb.len);
-	tree_write(&t, "etc/protocols", sb.buf, sb.len);
-	tree_write(&t, "etc/resolv.conf", sb.buf, sb.len);
+	test_tree_write(&t, "etc/hosts", sb.buf, sb.len);
+	test_tree_write(&t, "etc/services", sb.buf, sb.len);
+	test_tree_write(&t, "etc/protocols", sb.buf, sb.len);
+	test_tree_write(&t, "etc/resolv.conf", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT hostnames FROM etc_hosts WHERE address = '10.1.2.3'",
 	             "ok.example\n");
@@ -336,13 +312,13 @@ static void binary_garbage(void **state)
 	engine_free(eng);
 
 	/* an empty root: every table is empty, none fails */
-	tree_remove(&t);
+	test_tree_remove(&t);
 	tree_make(&t);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM etc_hosts", "0\n");
 	test_assert_query(eng, "SELECT count(*) FROM dns_resolvers", "0\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 

@@ -319,18 +319,7 @@ static void magic_golden(void **state)
 /* ------------------------------------------------------------------ */
 /* trees built at run time */
 
-struct tree {
-	char dir[64];
-};
-
-static void tree_make(struct tree *t)
-{
-	snprintf(t->dir, sizeof(t->dir), "/tmp/spoor-files-XXXXXX");
-	if (!mkdtemp(t->dir))
-		fail_msg("mkdtemp: %s", strerror(errno));
-}
-
-static char *tree_path(const struct tree *t, const char *rel)
+static char *tree_path(const struct test_tree *t, const char *rel)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -338,7 +327,7 @@ static char *tree_path(const struct tree *t, const char *rel)
 	return strbuf_detach(&sb, NULL);
 }
 
-static void tree_mkdir(const struct tree *t, const char *rel, mode_t mode)
+static void tree_mkdir(const struct test_tree *t, const char *rel, mode_t mode)
 {
 	char *p = tree_path(t, rel);
 
@@ -347,7 +336,7 @@ static void tree_mkdir(const struct tree *t, const char *rel, mode_t mode)
 	free(p);
 }
 
-static void tree_file(const struct tree *t, const char *rel, const char *content, mode_t mode)
+static void tree_file(const struct test_tree *t, const char *rel, const char *content, mode_t mode)
 {
 	char *p = tree_path(t, rel);
 	FILE *fp = fopen(p, "w");
@@ -357,7 +346,7 @@ static void tree_file(const struct tree *t, const char *rel, const char *content
 	free(p);
 }
 
-static void tree_link(const struct tree *t, const char *target, const char *rel)
+static void tree_link(const struct test_tree *t, const char *target, const char *rel)
 {
 	char *p = tree_path(t, rel);
 
@@ -366,7 +355,7 @@ static void tree_link(const struct tree *t, const char *target, const char *rel)
 	free(p);
 }
 
-static void tree_times(const struct tree *t, const char *rel, time_t atime, time_t mtime)
+static void tree_times(const struct test_tree *t, const char *rel, time_t atime, time_t mtime)
 {
 	char *p = tree_path(t, rel);
 	struct timespec ts[2] = { { .tv_sec = atime }, { .tv_sec = mtime } };
@@ -376,32 +365,23 @@ static void tree_times(const struct tree *t, const char *rel, time_t atime, time
 	free(p);
 }
 
-static void tree_remove(struct tree *t)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
-	free(test_run(cmd.buf));
-	strbuf_release(&cmd);
-}
-
 /* Per-test trees: the teardown removes the tree even when the test
  * fails half-way. */
 static int tree_setup(void **state)
 {
-	struct tree *t = calloc(1, sizeof(*t));
+	struct test_tree *t = calloc(1, sizeof(*t));
 
 	assert_non_null(t);
-	tree_make(t);
+	test_tree_make(t);
 	*state = t;
 	return 0;
 }
 
 static int tree_teardown(void **state)
 {
-	struct tree *t = *state;
+	struct test_tree *t = *state;
 
-	tree_remove(t);
+	test_tree_remove(t);
 	free(t);
 	return 0;
 }
@@ -410,7 +390,7 @@ static int tree_teardown(void **state)
  * libmagic uses on the live host. */
 static void magic_links_root_matches_live(void **state)
 {
-	struct tree *t = *state;
+	struct test_tree *t = *state;
 	struct engine *live, *rooted;
 	struct strbuf sql = STRBUF_INIT;
 	char *want, *got;
@@ -448,7 +428,7 @@ static void magic_links_root_matches_live(void **state)
 /* Modes, times, special files: exact values the test set itself. */
 static void file_stat_columns(void **state)
 {
-	struct tree *t = *state;
+	struct test_tree *t = *state;
 	struct engine *eng;
 	struct stat st;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -557,7 +537,7 @@ static void file_stat_columns(void **state)
 /* suid_bin on a built root: merged /usr, names from the root's files */
 static void suid_bin_root(void **state)
 {
-	struct tree *t = *state;
+	struct test_tree *t = *state;
 	struct engine *eng;
 	char *p;
 	bool root = geteuid() == 0;
@@ -633,7 +613,7 @@ static void suid_bin_root(void **state)
 static void xattr_values(void **state)
 {
 	static const char bin[] = { 0, 1, (char)0xff };
-	struct tree *t = *state;
+	struct test_tree *t = *state;
 	struct engine *eng;
 	char *a, *b;
 
@@ -687,7 +667,7 @@ out:
 /* hash of what is not a readable regular file */
 static void hash_unreadable_and_special(void **state)
 {
-	struct tree *t = *state;
+	struct test_tree *t = *state;
 	struct engine *eng;
 
 	tree_file(t, "secret", "s", 0000);
@@ -716,7 +696,7 @@ static void hash_unreadable_and_special(void **state)
  * are; paths past PATHGLOB_MAX_PATH (4096) are skipped, not an error. */
 static void odd_names_and_long_paths(void **state)
 {
-	struct tree *t = *state;
+	struct test_tree *t = *state;
 	struct engine *eng;
 	char name[251];
 	int dfd;

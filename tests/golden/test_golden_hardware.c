@@ -37,45 +37,6 @@
 #include "strbuf.h"
 #include "testutil.h"
 
-struct tree {
-	char dir[64];
-};
-
-static void tree_make(struct tree *t)
-{
-	snprintf(t->dir, sizeof(t->dir), "/tmp/spoor-hw-XXXXXX");
-	if (!mkdtemp(t->dir))
-		fail_msg("mkdtemp: %s", strerror(errno));
-}
-
-static void tree_write(struct tree *t, const char *rel, const void *data, size_t len)
-{
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
-	for (char *p = path + strlen(t->dir) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", path, strerror(errno));
-		*p = '/';
-	}
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
-
-static void tree_remove(struct tree *t)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
-	free(test_run(cmd.buf));
-	strbuf_release(&cmd);
-}
-
 /* ------------------------------------------------------------------ */
 /* cpu_info */
 
@@ -124,10 +85,10 @@ static void cpu_info_hostile(void **state)
 	uint8_t cpu[0x30] = { 0 };
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	/* no DMI table (this VM, most containers): no rows */
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM cpu_info", "0\n");
@@ -141,7 +102,7 @@ static void cpu_info_hostile(void **state)
 	/* a good processor, then one whose strings never end */
 	dmi_struct(&sb, 4, 0x30, cpu, "P\0\0", 3);
 	dmi_struct(&sb, 4, 0x30, cpu, "unterminated", 12);
-	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
+	test_tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT device_id, model, max_clock_speed, socket_designation FROM cpu_info",
 		     "CPU0|P|1000|P\n");
@@ -152,7 +113,7 @@ static void cpu_info_hostile(void **state)
 	dmi_struct(&sb, 4, 0x30, cpu, "A\0\0", 3);
 	strbuf_addstr(&sb, "\x04\x02");
 	strbuf_add(&sb, "\0\0", 2);
-	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
+	test_tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT model FROM cpu_info", "A\n");
 	engine_free(eng);
@@ -163,7 +124,7 @@ static void cpu_info_hostile(void **state)
 	strbuf_addch(&sb, 4);
 	strbuf_addch(&sb, 0x30);
 	strbuf_addstr(&sb, "\x01\x02\x03");
-	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
+	test_tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT model FROM cpu_info", "B\n");
 	engine_free(eng);
@@ -178,7 +139,7 @@ static void cpu_info_hostile(void **state)
 			strbuf_addch(&sb, (char)(x >> 16));
 		}
 	}
-	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
+	test_tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	free(test_query_text(eng, "SELECT * FROM cpu_info"));
 	engine_free(eng);
@@ -187,11 +148,11 @@ static void cpu_info_hostile(void **state)
 	strbuf_reset(&sb);
 	while (sb.len <= ((size_t)1 << 20))
 		dmi_struct(&sb, 0, 0x18, NULL, "\0\0", 2);
-	tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
+	test_tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query_fails(eng, "SELECT count(*) FROM cpu_info", "exceeds its size limit");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 
@@ -251,35 +212,35 @@ static void shared_memory_hostile(void **state)
 		"         0          5   600       4096    10    11      1     0     0\n";
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
 	engine_free(eng);
 
 	/* a header and no segments; an empty file */
-	tree_write(&t, "proc/sysvipc/shm", header, sizeof(header) - 1);
+	test_tree_write(&t, "proc/sysvipc/shm", header, sizeof(header) - 1);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
 	engine_free(eng);
-	tree_write(&t, "proc/sysvipc/shm", "", 0);
+	test_tree_write(&t, "proc/sysvipc/shm", "", 0);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM shared_memory", "0\n");
 	engine_free(eng);
 
-	tree_write(&t, "proc/sysvipc/shm", old, sizeof(old) - 1);
+	test_tree_write(&t, "proc/sysvipc/shm", old, sizeof(old) - 1);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT * FROM shared_memory", "5|0|0|11|10|1|2|3|0600|4096|1||0\n");
 	engine_free(eng);
-	tree_write(&t, "proc/sysvipc/shm", reordered, sizeof(reordered) - 1);
+	test_tree_write(&t, "proc/sysvipc/shm", reordered, sizeof(reordered) - 1);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT * FROM shared_memory", "7|5|6|11|10|1|2|3|2644|4096|1||1\n");
 	engine_free(eng);
 
 	/* a header without a needed column is no table spoor can read */
-	tree_write(&t, "proc/sysvipc/shm", no_cuid, sizeof(no_cuid) - 1);
+	test_tree_write(&t, "proc/sysvipc/shm", no_cuid, sizeof(no_cuid) - 1);
 	eng = test_engine(t.dir);
 	test_assert_query_fails(eng, "SELECT count(*) FROM shared_memory", "malformed input");
 	engine_free(eng);
@@ -297,11 +258,11 @@ static void shared_memory_hostile(void **state)
 	strbuf_addstr(&sb, "\n         0          9   600                  4096    10    11      1"
 			   "     0     0     0     0          1          2          3"
 			   "                     0                     0\n");
-	tree_write(&t, "proc/sysvipc/shm", sb.buf, sb.len);
+	test_tree_write(&t, "proc/sysvipc/shm", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT shmid, size FROM shared_memory WHERE shmid = 9", "9|4096\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 

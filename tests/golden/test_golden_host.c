@@ -139,47 +139,9 @@ static void host3(void **state)
 /* ------------------------------------------------------------------ */
 /* trees built at run time */
 
-struct tree {
-	char dir[64];
-};
-
-static void tree_make(struct tree *t)
+static void tree_puts(struct test_tree *t, const char *rel, const char *text)
 {
-	snprintf(t->dir, sizeof(t->dir), "/tmp/spoor-host-XXXXXX");
-	if (!mkdtemp(t->dir))
-		fail_msg("mkdtemp: %s", strerror(errno));
-}
-
-/* Writes rel under the tree, creating its directories. */
-static void tree_write(struct tree *t, const char *rel, const void *data, size_t len)
-{
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
-	for (char *p = path + strlen(t->dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", path, strerror(errno));
-		*p = '/';
-	}
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
-
-static void tree_puts(struct tree *t, const char *rel, const char *text)
-{
-	tree_write(t, rel, text, strlen(text));
-}
-
-static void tree_remove(struct tree *t)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
-	free(test_run(cmd.buf));
-	strbuf_release(&cmd);
+	test_tree_write(t, rel, text, strlen(text));
 }
 
 static void garbage(struct strbuf *sb, size_t n, uint32_t seed)
@@ -193,25 +155,25 @@ static void garbage(struct strbuf *sb, size_t n, uint32_t seed)
 static void empty_root(void **state)
 {
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM system_info", "0\n");
 	test_assert_query(eng, "SELECT count(*) FROM os_version", "0\n");
 	test_assert_query(eng, "SELECT count(*) FROM kernel_info", "0\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 }
 
 static void os_release_corners(void **state)
 {
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	tree_puts(&t, "etc/os-release",
 		  "#NAME=commented\n"
 		  "NAME = Spaced Name\n"
@@ -248,18 +210,18 @@ static void os_release_corners(void **state)
 	eng = test_engine(t.dir);
 	test_assert_query(eng, OS_VERSION_COLS "", "Unknown|NULL|0|0|0|NULL|posix|NULL|NULL|NULL\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 }
 
 static void release_files(void **state)
 {
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
 	/* Fedora ships redhat-release too: osquery says rhel; no x.y in
 	 * it, so the numbers stay os-release's */
-	tree_make(&t);
+	test_tree_make(&t);
 	tree_puts(&t, "etc/os-release",
 		  "NAME=\"Fedora Linux\"\nVERSION=\"39 (Thirty Nine)\"\nID=fedora\n"
 		  "VERSION_ID=39\nVERSION_CODENAME=\"\"\n");
@@ -285,17 +247,17 @@ static void release_files(void **state)
 		     "Oracle Linux Server|Oracle Linux Server release 8.9|8|9|0||ol|fedora|NULL|"
 		     "NULL\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 
 	/* gentoo-release alone is enough for a row */
-	tree_make(&t);
+	test_tree_make(&t);
 	tree_puts(&t, "etc/gentoo-release", "Gentoo Base System release 2.14\n");
 	eng = test_engine(t.dir);
 	test_assert_query(eng, OS_VERSION_COLS,
 		     "Gentoo Base System|Gentoo Base System release 2.14|2|14|0||gentoo|gentoo|"
 		     "NULL|NULL\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 }
 
 static void hostile_release_files(void **state)
@@ -303,13 +265,13 @@ static void hostile_release_files(void **state)
 	struct strbuf sb = STRBUF_INIT;
 	struct test_rows rows;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	garbage(&sb, 4096, 7);
-	tree_write(&t, "etc/os-release", sb.buf, sb.len);
-	tree_write(&t, "etc/redhat-release", sb.buf, sb.len);
+	test_tree_write(&t, "etc/os-release", sb.buf, sb.len);
+	test_tree_write(&t, "etc/redhat-release", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_query_ok(eng, "SELECT * FROM os_version", &rows);
 	assert_int_equal(rows.nrows, 1);
@@ -321,11 +283,11 @@ static void hostile_release_files(void **state)
 	strbuf_reset(&sb);
 	while (sb.len <= ((size_t)64 << 10))
 		strbuf_addstr(&sb, "HOME_URL=\"https://example.org/\"\n");
-	tree_write(&t, "etc/os-release", sb.buf, sb.len);
+	test_tree_write(&t, "etc/os-release", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query_fails(eng, "SELECT * FROM os_version", "exceeds its size limit");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 
@@ -333,10 +295,10 @@ static void system_info_corners(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	/* cpuinfo: out-of-range and non-numeric ids ignored; a core id
 	 * before any physical id counts under physical id 0 (boost); the
 	 * model of the second block is not the subtype */
@@ -350,7 +312,7 @@ static void system_info_corners(void **state)
 	strbuf_reset(&sb);
 	while (sb.len <= ((size_t)64 << 10))
 		strbuf_addstr(&sb, "Very Long Vendor ");
-	tree_write(&t, "sys/class/dmi/id/sys_vendor", sb.buf, sb.len);
+	test_tree_write(&t, "sys/class/dmi/id/sys_vendor", sb.buf, sb.len);
 	tree_puts(&t, "sys/class/dmi/id/product_name", "");
 	eng = test_engine(t.dir);
 	/* no hostname anywhere (empty kernel file, no /etc/hostname); the
@@ -365,16 +327,16 @@ static void system_info_corners(void **state)
 	/* binary garbage instead of every file */
 	strbuf_reset(&sb);
 	garbage(&sb, 8192, 99);
-	tree_write(&t, "proc/cpuinfo", sb.buf, sb.len);
-	tree_write(&t, "proc/meminfo", sb.buf, sb.len);
-	tree_write(&t, "proc/sys/kernel/hostname", sb.buf, sb.len);
-	tree_write(&t, "etc/hosts", sb.buf, sb.len);
-	tree_write(&t, "sys/class/dmi/id/product_name", sb.buf, sb.len);
+	test_tree_write(&t, "proc/cpuinfo", sb.buf, sb.len);
+	test_tree_write(&t, "proc/meminfo", sb.buf, sb.len);
+	test_tree_write(&t, "proc/sys/kernel/hostname", sb.buf, sb.len);
+	test_tree_write(&t, "etc/hosts", sb.buf, sb.len);
+	test_tree_write(&t, "sys/class/dmi/id/product_name", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	free(test_query_text(eng, "SELECT * FROM system_info"));
 	test_assert_query(eng, "SELECT count(*) FROM system_info", "1\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 
@@ -382,10 +344,10 @@ static void kernel_info_corners(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	/* /proc/version without "version" second: osrelease instead; the
 	 * last BOOT_IMAGE= and root= win */
 	tree_puts(&t, "proc/version", "garbage\n");
@@ -407,7 +369,7 @@ static void kernel_info_corners(void **state)
 	/* a command line past the bound is an error */
 	while (sb.len <= ((size_t)64 << 10))
 		strbuf_addstr(&sb, "quiet ");
-	tree_write(&t, "proc/cmdline", sb.buf, sb.len);
+	test_tree_write(&t, "proc/cmdline", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query_fails(eng, "SELECT * FROM kernel_info", "exceeds its size limit");
 	engine_free(eng);
@@ -415,12 +377,12 @@ static void kernel_info_corners(void **state)
 	/* binary garbage */
 	strbuf_reset(&sb);
 	garbage(&sb, 4096, 3);
-	tree_write(&t, "proc/cmdline", sb.buf, sb.len);
-	tree_write(&t, "proc/version", sb.buf, sb.len);
+	test_tree_write(&t, "proc/cmdline", sb.buf, sb.len);
+	test_tree_write(&t, "proc/version", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM kernel_info", "1\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 

@@ -53,19 +53,8 @@
 /* ------------------------------------------------------------------ */
 /* temporary trees */
 
-struct tree {
-	char dir[64];
-};
-
-static void tree_make(struct tree *t)
-{
-	snprintf(t->dir, sizeof(t->dir), "/tmp/spoor-kernel-XXXXXX");
-	if (!mkdtemp(t->dir))
-		fail_msg("mkdtemp: %s", strerror(errno));
-}
-
 /* Creates the parent directories of rel under the tree. */
-static void tree_mkdirs(struct tree *t, const char *rel)
+static void tree_mkdirs(struct test_tree *t, const char *rel)
 {
 	char path[512];
 
@@ -80,26 +69,14 @@ static void tree_mkdirs(struct tree *t, const char *rel)
 	}
 }
 
-static void tree_write(struct tree *t, const char *rel, const void *data, size_t len)
+static void tree_writez(struct test_tree *t, const char *rel, const char *s)
 {
-	char path[512];
-	FILE *fp;
-
-	tree_mkdirs(t, rel);
-	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
-
-static void tree_writez(struct tree *t, const char *rel, const char *s)
-{
-	tree_write(t, rel, s, strlen(s));
+	test_tree_write(t, rel, s, strlen(s));
 }
 
 /* A FIFO: opening it for reading blocks until a writer comes, so any
  * read of it hangs the query (and HANG_GUARD_SECONDS fails the test). */
-static void tree_fifo(struct tree *t, const char *rel)
+static void tree_fifo(struct test_tree *t, const char *rel)
 {
 	char path[512];
 
@@ -107,15 +84,6 @@ static void tree_fifo(struct tree *t, const char *rel)
 	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
 	if (mkfifo(path, 0644) < 0)
 		fail_msg("mkfifo %s: %s", path, strerror(errno));
-}
-
-static void tree_remove(struct tree *t)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
-	free(test_run(cmd.buf));
-	strbuf_release(&cmd);
 }
 
 /* Deterministic bytes, newlines, NULs and separators included. */
@@ -161,10 +129,10 @@ static void kernel_modules_hostile(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	/* no /proc/modules (a kernel without loadable modules) */
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM kernel_modules", "0\n");
@@ -174,7 +142,7 @@ static void kernel_modules_hostile(void **state)
 	garbage(&sb, 65536, 7);
 	strbuf_addstr(&sb, "\ngood 4096 0 - Live 0x1\n");
 	garbage(&sb, 4096, 8);
-	tree_write(&t, "proc/modules", sb.buf, sb.len);
+	test_tree_write(&t, "proc/modules", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT * FROM kernel_modules WHERE name = 'good'",
 		     "good|4096|-|Live|0x1\n");
@@ -184,11 +152,11 @@ static void kernel_modules_hostile(void **state)
 	strbuf_reset(&sb);
 	while (sb.len <= ((size_t)4 << 20))
 		strbuf_addstr(&sb, "mod 4096 0 - Live 0x0000000000000000\n");
-	tree_write(&t, "proc/modules", sb.buf, sb.len);
+	test_tree_write(&t, "proc/modules", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query_fails(eng, "SELECT count(*) FROM kernel_modules", "exceeds its size limit");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 
@@ -324,10 +292,10 @@ static void system_controls_constraints(void **state)
 static void system_controls_reads_only_what_it_needs(void **state)
 {
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	tree_writez(&t, "proc/sys/kernel/pid_max", "4194304\n");
 	tree_fifo(&t, "proc/sys/kernel/aaa_fifo");
 	tree_fifo(&t, "proc/sys/kernel/zzz_fifo");
@@ -345,17 +313,17 @@ static void system_controls_reads_only_what_it_needs(void **state)
 		     "vm.swappiness|vm\n");
 	engine_free(eng);
 	alarm(0);
-	tree_remove(&t);
+	test_tree_remove(&t);
 }
 
 static void system_controls_hostile(void **state)
 {
 	struct strbuf sb = STRBUF_INIT, rel = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	/* an empty root: no rows, no error */
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM system_controls", "0\n");
@@ -366,7 +334,7 @@ static void system_controls_hostile(void **state)
 	/* a value past 64 KiB is no sysctl value: NULL */
 	while (sb.len <= ((size_t)64 << 10))
 		strbuf_addstr(&sb, "0123456789abcdef");
-	tree_write(&t, "proc/sys/kernel/huge", sb.buf, sb.len);
+	test_tree_write(&t, "proc/sys/kernel/huge", sb.buf, sb.len);
 	tree_writez(&t, "proc/sys/kernel/small", "7\n");
 	/* 40 nested directories: the walk stops at 32 */
 	strbuf_reset(&rel);
@@ -383,11 +351,11 @@ static void system_controls_hostile(void **state)
 	strbuf_reset(&sb);
 	garbage(&sb, 65536, 3);
 	strbuf_addstr(&sb, "\nkernel.small = 8\n");
-	tree_write(&t, "etc/sysctl.d/10-garbage.conf", sb.buf, sb.len);
+	test_tree_write(&t, "etc/sysctl.d/10-garbage.conf", sb.buf, sb.len);
 	strbuf_reset(&sb);
 	while (sb.len <= ((size_t)1 << 20))
 		strbuf_addstr(&sb, "kernel.small = 99\n");
-	tree_write(&t, "etc/sysctl.d/20-huge.conf", sb.buf, sb.len);
+	test_tree_write(&t, "etc/sysctl.d/20-huge.conf", sb.buf, sb.len);
 
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT name, current_value, config_value FROM system_controls "
@@ -399,7 +367,7 @@ static void system_controls_hostile(void **state)
 	test_assert_query(eng, "SELECT length(name) FROM system_controls WHERE subsystem = 'deep'",
 		     "71\n69\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 	strbuf_release(&rel);
 }
@@ -473,10 +441,10 @@ static void mounts_hostile(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM mounts", "0\n");
 	engine_free(eng);
@@ -484,7 +452,7 @@ static void mounts_hostile(void **state)
 	garbage(&sb, 65536, 11);
 	strbuf_addstr(&sb, "\n/dev/sda1 /good ext4 rw 0 0\n");
 	garbage(&sb, 4096, 12);
-	tree_write(&t, "proc/mounts", sb.buf, sb.len);
+	test_tree_write(&t, "proc/mounts", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT device, device_alias, type, flags FROM mounts WHERE path = '/good'",
 		     "/dev/sda1|/dev/sda1|ext4|rw\n");
@@ -515,11 +483,11 @@ static void mounts_hostile(void **state)
 	strbuf_reset(&sb);
 	while (sb.len <= ((size_t)16 << 20))
 		strbuf_addstr(&sb, "tmpfs /run/user/1000/some/long/mount/point tmpfs rw 0 0\n");
-	tree_write(&t, "proc/mounts", sb.buf, sb.len);
+	test_tree_write(&t, "proc/mounts", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query_fails(eng, "SELECT count(*) FROM mounts", "exceeds its size limit");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 

@@ -46,18 +46,7 @@
 /* ------------------------------------------------------------------ */
 /* temporary trees */
 
-struct tree {
-	char dir[64];
-};
-
-static void tree_make(struct tree *t)
-{
-	snprintf(t->dir, sizeof(t->dir), "/tmp/spoor-procdet-XXXXXX");
-	if (!mkdtemp(t->dir))
-		fail_msg("mkdtemp: %s", strerror(errno));
-}
-
-static void tree_mkdirs(struct tree *t, const char *rel)
+static void tree_mkdirs(struct test_tree *t, const char *rel)
 {
 	char path[512];
 
@@ -72,19 +61,7 @@ static void tree_mkdirs(struct tree *t, const char *rel)
 	}
 }
 
-static void tree_write(struct tree *t, const char *rel, const void *data, size_t len)
-{
-	char path[512];
-	FILE *fp;
-
-	tree_mkdirs(t, rel);
-	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
-
-static void tree_fifo(struct tree *t, const char *rel)
+static void tree_fifo(struct test_tree *t, const char *rel)
 {
 	char path[512];
 
@@ -94,7 +71,7 @@ static void tree_fifo(struct tree *t, const char *rel)
 		fail_msg("mkfifo %s: %s", path, strerror(errno));
 }
 
-static void tree_symlink(struct tree *t, const char *rel, const char *target)
+static void tree_symlink(struct test_tree *t, const char *rel, const char *target)
 {
 	char path[512];
 
@@ -102,15 +79,6 @@ static void tree_symlink(struct tree *t, const char *rel, const char *target)
 	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
 	if (symlink(target, path) < 0)
 		fail_msg("symlink %s: %s", path, strerror(errno));
-}
-
-static void tree_remove(struct tree *t)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
-	free(test_run(cmd.buf));
-	strbuf_release(&cmd);
 }
 
 static void garbage(struct strbuf *sb, size_t n, uint32_t seed)
@@ -292,12 +260,12 @@ static void reads_only_what_it_needs(void **state)
 	static const char env[] = "K=v\0";
 	static const char maps[] = "00400000-00401000 r--p 00000000 00:00 0 [x]\n";
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
-	tree_write(&t, "proc/10/environ", env, sizeof(env) - 1);
-	tree_write(&t, "proc/10/maps", maps, sizeof(maps) - 1);
+	test_tree_make(&t);
+	test_tree_write(&t, "proc/10/environ", env, sizeof(env) - 1);
+	test_tree_write(&t, "proc/10/maps", maps, sizeof(maps) - 1);
 	tree_symlink(&t, "proc/10/ns/net", "net:[4026531999]");
 	tree_fifo(&t, "proc/10/ns/mnt");
 	tree_fifo(&t, "proc/9/environ");
@@ -313,17 +281,17 @@ static void reads_only_what_it_needs(void **state)
 		     "9|NULL|NULL\n10|4026531999|NULL\n11|NULL|NULL\n");
 	engine_free(eng);
 	alarm(0);
-	tree_remove(&t);
+	test_tree_remove(&t);
 }
 
 static void hostile_files(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
-	tree_make(&t);
+	test_tree_make(&t);
 	/* no /proc at all */
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM process_envs", "0\n");
@@ -337,7 +305,7 @@ static void hostile_files(void **state)
 	strbuf_addstr(&sb, "00400000-00401000 r--p 00000000 00:00 0 [first]\n");
 	garbage(&sb, 65536, 5);
 	strbuf_addstr(&sb, "\n00402000-00403000 r--p 00000000 00:00 0 [last]\n");
-	tree_write(&t, "proc/20/maps", sb.buf, sb.len);
+	test_tree_write(&t, "proc/20/maps", sb.buf, sb.len);
 	/* an environ past the 16 MiB bound: the entries that fit are
 	 * listed, the one cut by the bound is not */
 	strbuf_reset(&sb);
@@ -351,7 +319,7 @@ static void hostile_files(void **state)
 	while (sb.len < ((size_t)16 << 20) + 100)
 		strbuf_addch(&sb, 'c');
 	strbuf_addch(&sb, '\0');
-	tree_write(&t, "proc/20/environ", sb.buf, sb.len);
+	test_tree_write(&t, "proc/20/environ", sb.buf, sb.len);
 
 	eng = test_engine(t.dir);
 	test_assert_query(eng,
@@ -363,7 +331,7 @@ static void hostile_files(void **state)
 		     "sum(key = 'CUT') FROM process_envs WHERE pid = 20",
 		     "16777|992|996|0\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 

@@ -207,11 +207,7 @@ static void no_group_file(void **state)
 /* ------------------------------------------------------------------ */
 /* hostile trees, built at run time */
 
-struct tree {
-	char dir[64];
-};
-
-static void tree_make(struct tree *t)
+static void tree_make(struct test_tree *t)
 {
 	char etc[128];
 
@@ -223,32 +219,12 @@ static void tree_make(struct tree *t)
 		fail_msg("mkdir %s: %s", etc, strerror(errno));
 }
 
-static void tree_write(struct tree *t, const char *rel, const void *data, size_t len)
-{
-	char path[256];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
-	fp = fopen(path, "wb");
-	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
-		fail_msg("cannot write %s", path);
-}
-
-static void tree_remove(struct tree *t)
-{
-	struct strbuf cmd = STRBUF_INIT;
-
-	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
-	free(test_run(cmd.buf));
-	strbuf_release(&cmd);
-}
-
 static void long_lines_and_nul_bytes(void **state)
 {
 	static const char nul_line[] = "nul\0x:x:6:6::/:/bin/sh\nd:x:4:4::/:/bin/sh\n";
 	struct strbuf sb = STRBUF_INIT;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
 	tree_make(&t);
@@ -257,13 +233,13 @@ static void long_lines_and_nul_bytes(void **state)
 		strbuf_addch(&sb, 'g');
 	strbuf_addstr(&sb, ":/:/bin/sh\nc:x:3:3::/:/bin/sh\n");
 	strbuf_add(&sb, nul_line, sizeof(nul_line) - 1);
-	tree_write(&t, "etc/passwd", sb.buf, sb.len);
+	test_tree_write(&t, "etc/passwd", sb.buf, sb.len);
 	strbuf_reset(&sb);
 	strbuf_addstr(&sb, "g1:x:10:a,");
 	for (int i = 0; i < 20000; i++)
 		strbuf_addch(&sb, 'm');
 	strbuf_addstr(&sb, "\ng2:x:11:c\n");
-	tree_write(&t, "etc/group", sb.buf, sb.len);
+	test_tree_write(&t, "etc/group", sb.buf, sb.len);
 
 	eng = test_engine(t.dir);
 	/* the 20 KB line and the line with a NUL byte are skipped, the
@@ -272,7 +248,7 @@ static void long_lines_and_nul_bytes(void **state)
 	test_assert_query(eng, "SELECT gid, groupname FROM groups", "11|g2\n");
 	test_assert_query(eng, "SELECT uid, gid FROM user_groups", "1|1\n3|3\n3|11\n4|4\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 
@@ -283,7 +259,7 @@ static void binary_garbage(void **state)
 	struct test_rows rows;
 	struct engine *eng;
 	uint32_t x = 12345;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
 	tree_make(&t);
@@ -293,8 +269,8 @@ static void binary_garbage(void **state)
 		strbuf_addch(&sb, (char)(x >> 16));
 	}
 	strbuf_add(&sb, tail, sizeof(tail) - 1);
-	tree_write(&t, "etc/passwd", sb.buf, sb.len);
-	tree_write(&t, "etc/group", sb.buf, sb.len);
+	test_tree_write(&t, "etc/passwd", sb.buf, sb.len);
+	test_tree_write(&t, "etc/group", sb.buf, sb.len);
 
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT uid, description, directory, shell FROM users "
@@ -307,7 +283,7 @@ static void binary_garbage(void **state)
 	test_rows_free(&rows);
 	test_assert_query(eng, "SELECT gid FROM user_groups WHERE uid = 5", "5\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 
@@ -317,15 +293,15 @@ static void file_past_bound(void **state)
 	struct strbuf sb = STRBUF_INIT;
 	struct test_rows rows;
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
 	tree_make(&t);
 	/* 33 MiB: past the 32 MiB bound */
 	while (sb.len < ((size_t)33 << 20))
 		strbuf_add(&sb, line, sizeof(line) - 1);
-	tree_write(&t, "etc/passwd", sb.buf, sb.len);
-	tree_write(&t, "etc/group", sb.buf, sb.len);
+	test_tree_write(&t, "etc/passwd", sb.buf, sb.len);
+	test_tree_write(&t, "etc/group", sb.buf, sb.len);
 
 	eng = test_engine(t.dir);
 	assert_int_not_equal(test_query(eng, "SELECT count(*) FROM users", &rows), 0);
@@ -338,14 +314,14 @@ static void file_past_bound(void **state)
 	assert_non_null(strstr(rows.error, "exceeds its size limit"));
 	test_rows_free(&rows);
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 	strbuf_release(&sb);
 }
 
 static void empty_root(void **state)
 {
 	struct engine *eng;
-	struct tree t;
+	struct test_tree t;
 
 	(void)state;
 	tree_make(&t);
@@ -356,14 +332,14 @@ static void empty_root(void **state)
 	test_assert_query(eng, "SELECT count(*) FROM user_groups", "0\n");
 	engine_free(eng);
 	/* an empty file is no error either */
-	tree_write(&t, "etc/passwd", "", 0);
-	tree_write(&t, "etc/group", "\n\n# nothing\n", 12);
+	test_tree_write(&t, "etc/passwd", "", 0);
+	test_tree_write(&t, "etc/group", "\n\n# nothing\n", 12);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT count(*) FROM users", "0\n");
 	test_assert_query(eng, "SELECT count(*) FROM groups", "0\n");
 	test_assert_query(eng, "SELECT count(*) FROM user_groups", "0\n");
 	engine_free(eng);
-	tree_remove(&t);
+	test_tree_remove(&t);
 }
 
 int main(void)

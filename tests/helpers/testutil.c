@@ -13,6 +13,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -212,6 +213,40 @@ char *test_run(const char *cmd)
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail_msg("command failed (status %d): %s", st, cmd);
 	return strbuf_detach(&sb, NULL);
+}
+
+void test_tree_make(struct test_tree *t)
+{
+	snprintf(t->dir, sizeof(t->dir), "/tmp/spoor-tree-XXXXXX");
+	if (!mkdtemp(t->dir))
+		fail_msg("mkdtemp: %s", strerror(errno));
+}
+
+void test_tree_write(struct test_tree *t, const char *rel, const void *data, size_t len)
+{
+	char path[4096];
+	FILE *fp;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", t->dir, rel) >= sizeof(path))
+		fail_msg("path too long: %s", rel);
+	for (char *p = path + strlen(t->dir) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", path, strerror(errno));
+		*p = '/';
+	}
+	fp = fopen(path, "wb");
+	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0)
+		fail_msg("cannot write %s", path);
+}
+
+void test_tree_remove(struct test_tree *t)
+{
+	struct strbuf cmd = STRBUF_INIT;
+
+	strbuf_addf(&cmd, "rm -rf '%s'", t->dir);
+	free(test_run(cmd.buf));
+	strbuf_release(&cmd);
 }
 
 pid_t test_fork(void)

@@ -54,6 +54,19 @@ char *test_reference_path(const char *file);
  * when the command cannot run or exits non-zero. */
 char *test_run(const char *cmd);
 
+/* A temporary tree under /tmp for tests that build a root at run time. */
+struct test_tree {
+	char dir[64];
+};
+
+/* Creates an empty tree (mkdtemp); fails the test on error. */
+void test_tree_make(struct test_tree *t);
+/* Writes rel (relative to the tree) with len bytes, creating parent
+ * directories; fails the test on error. */
+void test_tree_write(struct test_tree *t, const char *rel, const void *data, size_t len);
+/* Removes the tree and everything in it. */
+void test_tree_remove(struct test_tree *t);
+
 /* fork(2) for tests: the child is killed when the test process dies, so
  * a failed assertion between fork and reaping cannot leave a child
  * behind holding ctest's output pipe. */
