@@ -64,6 +64,9 @@ const struct table_spec *const spoor_table_specs[] = {
 	&interface_details_spec,
 	&interface_ipv6_spec,
 	&routes_spec,
+	/* batch persist: */
+	&shell_history_spec,
+	&startup_items_spec,
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);

@@ -88,6 +88,12 @@ extern const struct table_spec interface_details_spec;
 extern const struct table_spec interface_ipv6_spec;
 extern const struct table_spec routes_spec;
 
+/* batch persist: */
+/* tables/shell_history.c */
+extern const struct table_spec shell_history_spec;
+/* tables/startup_items.c */
+extern const struct table_spec startup_items_spec;
+
 extern const struct table_spec *const spoor_table_specs[];
 extern const size_t spoor_table_specs_count;
 

@@ -1,0 +1,6 @@
+ls -la
+
+cd /tmp
+#notastamp
+  indented  
+exit
