@@ -55,6 +55,9 @@ const struct table_spec *const spoor_table_specs[] = {
 	&ulimit_info_spec,
 	&shared_memory_spec,
 	/* batch packages: */
+	&python_packages_spec,
+	&npm_packages_spec,
+	&yum_sources_spec,
 	&deb_packages_spec,
 	&deb_package_files_spec,
 	&apt_sources_spec,

@@ -77,6 +77,11 @@ extern const struct table_spec cpu_info_spec;
 extern const struct table_spec ulimit_info_spec;
 extern const struct table_spec shared_memory_spec;
 /* batch packages: */
+/* tables/language_packages.c */
+extern const struct table_spec python_packages_spec;
+extern const struct table_spec npm_packages_spec;
+/* tables/yum.c */
+extern const struct table_spec yum_sources_spec;
 /* tables/deb.c */
 extern const struct table_spec deb_packages_spec;
 extern const struct table_spec deb_package_files_spec;
