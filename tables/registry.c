@@ -70,6 +70,9 @@ const struct table_spec *const spoor_table_specs[] = {
 	/* batch persist: */
 	&shell_history_spec,
 	&startup_items_spec,
+	/* batch hw2: */
+	&certificates_spec,
+	&block_devices_spec,
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);

@@ -99,6 +99,12 @@ extern const struct table_spec shell_history_spec;
 /* tables/startup_items.c */
 extern const struct table_spec startup_items_spec;
 
+/* batch hw2: */
+/* tables/certificates.c */
+extern const struct table_spec certificates_spec;
+/* tables/block_devices.c */
+extern const struct table_spec block_devices_spec;
+
 extern const struct table_spec *const spoor_table_specs[];
 extern const size_t spoor_table_specs_count;
 
