@@ -30,22 +30,18 @@ extern const struct table_spec time_spec;
 /* tables/osquery.c */
 extern const struct table_spec osquery_info_spec;
 extern const struct table_spec osquery_flags_spec;
-
-/* batch files: */
 /* tables/files.c */
 extern const struct table_spec file_spec;
 extern const struct table_spec hash_spec;
 extern const struct table_spec suid_bin_spec;
 extern const struct table_spec extended_attributes_spec;
 extern const struct table_spec magic_spec;
-/* batch sockets: */
 /* tables/sockets.c */
 extern const struct table_spec process_open_sockets_spec;
 extern const struct table_spec listening_ports_spec;
 /* tables/process_fds.c */
 extern const struct table_spec process_open_files_spec;
 extern const struct table_spec process_open_pipes_spec;
-/* batch etc: */
 /* tables/etc_files.c */
 extern const struct table_spec etc_hosts_spec;
 extern const struct table_spec etc_services_spec;
@@ -63,7 +59,6 @@ extern const struct table_spec shadow_spec;
 extern const struct table_spec sudoers_spec;
 extern const struct table_spec last_spec;
 extern const struct table_spec logged_in_users_spec;
-/* batch kernel: */
 /* tables/kernel.c */
 extern const struct table_spec kernel_modules_spec;
 extern const struct table_spec system_controls_spec;
@@ -76,7 +71,6 @@ extern const struct table_spec process_namespaces_spec;
 extern const struct table_spec cpu_info_spec;
 extern const struct table_spec ulimit_info_spec;
 extern const struct table_spec shared_memory_spec;
-/* batch packages: */
 /* tables/language_packages.c */
 extern const struct table_spec python_packages_spec;
 extern const struct table_spec npm_packages_spec;
@@ -86,20 +80,15 @@ extern const struct table_spec yum_sources_spec;
 extern const struct table_spec deb_packages_spec;
 extern const struct table_spec deb_package_files_spec;
 extern const struct table_spec apt_sources_spec;
-/* batch network: */
 extern const struct table_spec arp_cache_spec;
 extern const struct table_spec interface_addresses_spec;
 extern const struct table_spec interface_details_spec;
 extern const struct table_spec interface_ipv6_spec;
 extern const struct table_spec routes_spec;
-
-/* batch persist: */
 /* tables/shell_history.c */
 extern const struct table_spec shell_history_spec;
 /* tables/startup_items.c */
 extern const struct table_spec startup_items_spec;
-
-/* batch hw2: */
 /* tables/certificates.c */
 extern const struct table_spec certificates_spec;
 /* tables/block_devices.c */
