@@ -26,12 +26,11 @@
 #include "query_ctx.h"
 #include "registry.h"
 #include "rootfs.h"
+#include "smbios.h"
 #include "strparse.h"
 #include "xalloc.h"
 #include "banned.h"
 
-/* The SMBIOS table of a large server is a few tens of KiB. */
-#define DMI_TABLE_MAX ((size_t)1 << 20)
 /* /proc/sysvipc/shm: ~200 bytes a segment; kernel.shmmni caps the
  * segments at 4096 by default (32768 at most): 64 MiB is far past it. */
 #define SYSVIPC_SHM_MAX ((size_t)64 << 20)
@@ -92,82 +91,6 @@ static const struct column_spec cpu_info_cols[] = {
 						      "Only available on Apple Silicon" },
 };
 
-/* SMBIOS structure types */
-#define SMBIOS_TYPE_PROCESSOR 4
-#define SMBIOS_TYPE_END 127
-
-/* One structure of the table: the formatted area (its first four bytes
- * being type, length and handle) and the string set after it, which
- * ends with a double NUL (both included in strings). */
-struct smbios_struct {
-	const uint8_t *data;
-	size_t length;
-	const uint8_t *strings;
-	size_t strings_len;
-};
-
-/*
- * The next structure of the table at *pos; -ENOENT at the end-of-table
- * structure or the end of the data, -SPOOR_EPARSE for a structure that
- * does not fit (a length under 4, a formatted area or a string set past
- * the end). dmidecode stops at the same places.
- */
-static int smbios_next(const uint8_t *table, size_t len, size_t *pos, struct smbios_struct *ret)
-{
-	size_t p = *pos, j;
-
-	if (p + 4 > len)
-		return -ENOENT;
-	if (table[p + 1] < 4 || p + table[p + 1] > len)
-		return -SPOOR_EPARSE;
-	if (table[p] == SMBIOS_TYPE_END)
-		return -ENOENT;
-	for (j = p + table[p + 1]; j + 1 < len && (table[j] || table[j + 1]); j++)
-		;
-	if (j + 1 >= len)
-		return -SPOOR_EPARSE;
-	ret->data = table + p;
-	ret->length = table[p + 1];
-	ret->strings = table + p + ret->length;
-	ret->strings_len = j + 2 - (p + ret->length);
-	*pos = j + 2;
-	return 0;
-}
-
-/*
- * String number index (from 1) of a structure, with trailing blanks
- * trimmed; "" for index 0, a missing string, or a string set that does
- * not end in NUL (osquery's dmiString).
- */
-static struct span smbios_string(const struct smbios_struct *s, uint8_t index)
-{
-	const char *p = (const char *)s->strings, *end = p + s->strings_len;
-
-	if (index == 0 || s->strings_len == 0 || end[-1] != '\0')
-		return span_make("", 0);
-	while (--index > 0) {
-		const char *nul = memchr(p, '\0', (size_t)(end - p));
-
-		if (!nul || nul + 1 >= end)
-			return span_make("", 0);
-		p = nul + 1;
-	}
-	{
-		struct span sp = span_make(p, strlen(p));
-
-		while (!span_empty(&sp) && (sp.end[-1] == ' ' || sp.end[-1] == '\t' ||
-					    sp.end[-1] == '\n' || sp.end[-1] == '\r' ||
-					    sp.end[-1] == '\v' || sp.end[-1] == '\f'))
-			sp.end--;
-		return sp;
-	}
-}
-
-static unsigned smbios_word(const struct smbios_struct *s, size_t off)
-{
-	return (unsigned)s->data[off] | (unsigned)s->data[off + 1] << 8;
-}
-
 /*
  * A processor structure: osquery reads it when the whole structure
  * (strings included) has at least 0x30 bytes, and takes its fields at
@@ -212,21 +135,15 @@ static int emit_processor(struct query_ctx *q, const struct smbios_struct *s, in
 static int gen_cpu_info(struct query_ctx *q)
 {
 	struct strbuf sb = STRBUF_INIT;
-	bool truncated = false;
 	struct smbios_struct s;
 	size_t pos = 0;
 	int device_no = 0, r;
 
 	/* no DMI table (a VM without SMBIOS, a non-x86/arm64 board, no
 	 * permission): no rows, as osquery */
-	r = rootfs_read(qctx_rootfs(q), "/sys/firmware/dmi/tables/DMI", &sb, DMI_TABLE_MAX,
-			&truncated);
-	if (r < 0 || truncated) {
-		r = r == -ENOENT || r == -EACCES || r == -EPERM ? 0 : r;
-		if (truncated)
-			r = -SPOOR_ETOOBIG;
+	r = smbios_read_table(qctx_rootfs(q), &sb);
+	if (r <= 0)
 		goto out;
-	}
 	while ((r = smbios_next((const uint8_t *)sb.buf, sb.len, &pos, &s)) == 0) {
 		if (s.data[0] != SMBIOS_TYPE_PROCESSOR)
 			continue;

@@ -88,6 +88,12 @@ const struct table_spec *const spoor_table_specs[] = {
 	&certificates_spec,
 	/* tables/block_devices.c */
 	&block_devices_spec,
+	/* tables/mac.c */
+	&selinux_settings_spec,
+	&apparmor_profiles_spec,
+	/* tables/cpu_features.c */
+	&cpuid_spec,
+	&platform_info_spec,
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);

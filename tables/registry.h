@@ -93,6 +93,12 @@ extern const struct table_spec startup_items_spec;
 extern const struct table_spec certificates_spec;
 /* tables/block_devices.c */
 extern const struct table_spec block_devices_spec;
+/* tables/mac.c */
+extern const struct table_spec selinux_settings_spec;
+extern const struct table_spec apparmor_profiles_spec;
+/* tables/cpu_features.c */
+extern const struct table_spec cpuid_spec;
+extern const struct table_spec platform_info_spec;
 
 extern const struct table_spec *const spoor_table_specs[];
 extern const size_t spoor_table_specs_count;
