@@ -8,7 +8,8 @@ PKGS="build-essential cmake pkg-config
 libsqlite3-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev
 libcmocka-dev procps passwd python3 hyperfine time
 openssh-client iproute2 kmod dmidecode
-libmagic-dev libcap-dev attr e2fsprogs file libcap2-bin"
+libmagic-dev libcap-dev attr e2fsprogs file libcap2-bin
+libcurl4-openssl-dev openssl"
 
 missing=""
 for p in $PKGS; do

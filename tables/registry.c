@@ -94,6 +94,9 @@ const struct table_spec *const spoor_table_specs[] = {
 	/* tables/cpu_features.c */
 	&cpuid_spec,
 	&platform_info_spec,
+	/* tables/curl.c */
+	&curl_spec,
+	&curl_certificate_spec,
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);

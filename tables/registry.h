@@ -99,6 +99,9 @@ extern const struct table_spec apparmor_profiles_spec;
 /* tables/cpu_features.c */
 extern const struct table_spec cpuid_spec;
 extern const struct table_spec platform_info_spec;
+/* tables/curl.c */
+extern const struct table_spec curl_spec;
+extern const struct table_spec curl_certificate_spec;
 
 extern const struct table_spec *const spoor_table_specs[];
 extern const size_t spoor_table_specs_count;
