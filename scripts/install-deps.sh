@@ -9,7 +9,7 @@ libsqlite3-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev
 libcmocka-dev procps passwd python3 hyperfine time
 openssh-client iproute2 kmod dmidecode
 libmagic-dev libcap-dev attr e2fsprogs file libcap2-bin
-libcurl4-openssl-dev openssl"
+libcurl4-openssl-dev openssl pciutils usbutils pci.ids usb.ids"
 
 missing=""
 for p in $PKGS; do

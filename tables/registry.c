@@ -88,6 +88,13 @@ const struct table_spec *const spoor_table_specs[] = {
 	&certificates_spec,
 	/* tables/block_devices.c */
 	&block_devices_spec,
+	/* tables/devices.c */
+	&pci_devices_spec,
+	&usb_devices_spec,
+	/* tables/md.c */
+	&md_devices_spec,
+	&md_drives_spec,
+	&md_personalities_spec,
 	/* tables/mac.c */
 	&selinux_settings_spec,
 	&apparmor_profiles_spec,

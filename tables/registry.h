@@ -93,6 +93,13 @@ extern const struct table_spec startup_items_spec;
 extern const struct table_spec certificates_spec;
 /* tables/block_devices.c */
 extern const struct table_spec block_devices_spec;
+/* tables/devices.c */
+extern const struct table_spec pci_devices_spec;
+extern const struct table_spec usb_devices_spec;
+/* tables/md.c */
+extern const struct table_spec md_devices_spec;
+extern const struct table_spec md_drives_spec;
+extern const struct table_spec md_personalities_spec;
 /* tables/mac.c */
 extern const struct table_spec selinux_settings_spec;
 extern const struct table_spec apparmor_profiles_spec;
