@@ -205,6 +205,16 @@ int rootfs_read(const struct rootfs *rfs, const char *path, struct strbuf *sb, s
 	return read_fd(fd, sb, max, ret_truncated);
 }
 
+int rootfs_open_file(const struct rootfs *rfs, const char *path, int *ret_fd)
+{
+	int fd = open_under(rfs, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	*ret_fd = fd;
+	return 0;
+}
+
 int rootfs_readlink_at(int dirfd, const char *relpath, struct strbuf *sb)
 {
 	char buf[PATH_MAX + 1];

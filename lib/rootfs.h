@@ -55,6 +55,13 @@ int rootfs_read(const struct rootfs *rfs, const char *path, struct strbuf *sb, s
 int rootfs_read_at(int dirfd, const char *relpath, struct strbuf *sb, size_t max,
 		   bool *ret_truncated);
 
+/*
+ * Opens a file under the root for reading in pieces (a wtmp of any size),
+ * O_NONBLOCK like every read here, symlinks resolved inside the root.
+ * The caller reads, bounds what it reads, and close(2)s *ret_fd.
+ */
+int rootfs_open_file(const struct rootfs *rfs, const char *path, int *ret_fd);
+
 /* Target of a symlink, appended to sb. */
 int rootfs_readlink(const struct rootfs *rfs, const char *path, struct strbuf *sb);
 int rootfs_readlink_at(int dirfd, const char *relpath, struct strbuf *sb);

@@ -69,10 +69,8 @@
  *   - text fields end at their first NUL or at the field's size (osquery
  *     reads past a 32-byte ut_user with no NUL into the next field).
  *   The files are streamed (wtmp grows for years and its newest records
- *   are at its end): the directory is opened through the rootfs and the
- *   file itself without following a symlink (so it cannot leave the
- *   root); a symlinked wtmp in a non-live root is read whole through the
- *   rootfs up to UTMP_FALLBACK_MAX instead. At most UTMP_MAX_RECORDS
+ *   are at its end), opened with rootfs_open_file so a symlinked wtmp in
+ *   a mounted image resolves inside the image. At most UTMP_MAX_RECORDS
  *   records are read.
  */
 #include <dirent.h>
@@ -103,7 +101,6 @@
 /* glibc's struct utmp on 64-bit Linux */
 #define UTMP_RECORD_SIZE 384
 #define UTMP_MAX_RECORDS ((size_t)4 << 20)
-#define UTMP_FALLBACK_MAX ((size_t)64 << 20)
 /* records per read() */
 #define UTMP_CHUNK_RECORDS 170
 
@@ -675,61 +672,23 @@ static int utmp_records(struct query_ctx *q, const unsigned char *buf, size_t n,
 	return r;
 }
 
-/* A symlinked file in a non-live root: read whole through the rootfs,
- * which resolves the link inside the root. */
-static int utmp_fallback(struct query_ctx *q, const char *path,
-                         int (*fn)(struct query_ctx *, const struct utmp_rec *))
-{
-	struct strbuf sb = STRBUF_INIT;
-	int r;
-
-	r = rootfs_read(qctx_rootfs(q), path, &sb, UTMP_FALLBACK_MAX, NULL);
-	if (r == 0) {
-		size_t n = sb.len / UTMP_RECORD_SIZE;
-
-		r = utmp_records(q, (const unsigned char *)sb.buf,
-		                 n < UTMP_MAX_RECORDS ? n : UTMP_MAX_RECORDS, fn);
-	}
-	strbuf_release(&sb);
-	return r;
-}
-
-/* Streams the records of dir/name to fn. A missing file: no records. */
-static int utmp_file(struct query_ctx *q, const char *dir, const char *name,
+/* Streams the records of path to fn. A missing file, or anything that is
+ * not a regular file: no records. */
+static int utmp_file(struct query_ctx *q, const char *path,
                      int (*fn)(struct query_ctx *, const struct utmp_rec *))
 {
-	const struct rootfs *rfs = qctx_rootfs(q);
 	unsigned char *buf = NULL;
 	size_t have = 0, total = 0;
-	int dfd, fd, r;
+	struct stat st;
+	int fd, r;
 
-	r = rootfs_open_dir(rfs, dir, &dfd);
+	r = rootfs_open_file(qctx_rootfs(q), path, &fd);
 	if (r < 0)
 		return r == -ENOENT || r == -ENOTDIR ? 0 : r;
-	/* O_NONBLOCK: a FIFO planted as wtmp must not hang the scan */
-	fd = openat(dfd, name,
-	            O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-	                (rootfs_is_live(rfs) ? 0 : O_NOFOLLOW));
-	r = fd < 0 ? -errno : 0;
-	close(dfd);
-	if (r == 0) {
-		struct stat st;
-
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			close(fd);
-			return 0;
-		}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
 	}
-	if (r == -ELOOP) {
-		struct strbuf path = STRBUF_INIT;
-
-		strbuf_addf(&path, "%s/%s", dir, name);
-		r = utmp_fallback(q, path.buf, fn);
-		strbuf_release(&path);
-		return r == -ENOENT ? 0 : r;
-	}
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
 	buf = xmalloc(UTMP_CHUNK_RECORDS * UTMP_RECORD_SIZE);
 	while (total < UTMP_MAX_RECORDS) {
 		ssize_t got = read(fd, buf + have, UTMP_CHUNK_RECORDS * UTMP_RECORD_SIZE - have);
@@ -801,7 +760,7 @@ static int last_record(struct query_ctx *q, const struct utmp_rec *rec)
 
 static int gen_last(struct query_ctx *q)
 {
-	return utmp_file(q, "/var/log", "wtmp", last_record);
+	return utmp_file(q, "/var/log/wtmp", last_record);
 }
 
 const struct table_spec last_spec = {
@@ -868,7 +827,7 @@ static int login_record(struct query_ctx *q, const struct utmp_rec *rec)
 
 static int gen_logged_in_users(struct query_ctx *q)
 {
-	return utmp_file(q, "/var/run", "utmp", login_record);
+	return utmp_file(q, "/var/run/utmp", login_record);
 }
 
 const struct table_spec logged_in_users_spec = {
