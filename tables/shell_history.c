@@ -46,6 +46,7 @@
 #include "rootfs.h"
 #include "strparse.h"
 #include "xalloc.h"
+#include "user_homes.h"
 #include "banned.h"
 
 /* Bytes read of one history file: HISTFILESIZE rarely passes a few MiB. */
@@ -78,101 +79,10 @@ static const struct column_spec shell_history_cols[] = {
 /* ------------------------------------------------------------------ */
 /* users and their homes */
 
-struct sh_user {
-	int64_t uid;
-	char *home;
-};
-
-struct sh_users {
-	struct sh_user *v;
-	size_t n, alloc;
-};
-
-static void sh_users_release(struct sh_users *us)
-{
-	for (size_t i = 0; i < us->n; i++)
-		free(us->v[i].home);
-	free(us->v);
-	memset(us, 0, sizeof(*us));
-}
-
-static int sh_users_step(sqlite3_stmt *st, struct sh_users *us)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *home = (const char *)sqlite3_column_text(st, 1);
-
-		if (!home || home[0] != '/')
-			continue;
-		if (us->n == us->alloc) {
-			us->alloc = us->alloc ? us->alloc * 2 : 32;
-			us->v = xreallocarray(us->v, us->alloc, sizeof(*us->v));
-		}
-		us->v[us->n].uid = sqlite3_column_int64(st, 0);
-		us->v[us->n].home = xstrdup(home);
-		us->n++;
-	}
-	return rc == SQLITE_DONE ? 0 : -SPOOR_ESQL;
-}
-
-static bool uid_values_usable(const struct query_ctx *q)
-{
-	size_t n = qctx_eq_count(q, SH_UID);
-
-	for (size_t i = 0; i < n; i++) {
-		int64_t v;
-
-		if (qctx_eq_int64(q, SH_UID, i, &v) < 0)
-			return false;
-	}
-	return n > 0;
-}
-
-/* The accounts whose homes are read: by uid value when uid = / IN is
- * given (the module re-checks the rows anyway), else all of them. */
-static int sh_users_load(struct query_ctx *q, struct sh_users *ret)
-{
-	sqlite3 *db = engine_db(qctx_engine(q));
-	bool by_uid = uid_values_usable(q);
-	sqlite3_stmt *st = NULL;
-	int r = 0;
-
-	memset(ret, 0, sizeof(*ret));
-	if (sqlite3_prepare_v2(db,
-	                       by_uid ? "SELECT uid, directory FROM users WHERE uid = ?1"
-	                              : "SELECT uid, directory FROM users",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return -SPOOR_ESQL;
-	if (!by_uid) {
-		r = sh_users_step(st, ret);
-	} else {
-		for (size_t i = 0; i < qctx_eq_count(q, SH_UID) && r == 0; i++) {
-			int64_t uid = 0;
-
-			qctx_eq_int64(q, SH_UID, i, &uid);
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, uid);
-			r = sh_users_step(st, ret);
-		}
-	}
-	sqlite3_finalize(st);
-	if (r < 0)
-		sh_users_release(ret);
-	return r;
-}
-
-/* home + "/" + rel, without doubling a trailing '/' of home (as boost's
- * path operator/ joins them). -E2BIG past SH_PATH_MAX. */
+/* user_home_path, bounded: -E2BIG past SH_PATH_MAX. */
 static int home_path(struct strbuf *sb, const char *home, const char *rel)
 {
-	size_t len = strlen(home);
-
-	strbuf_reset(sb);
-	strbuf_add(sb, home, len);
-	if (len == 0 || home[len - 1] != '/')
-		strbuf_addch(sb, '/');
-	strbuf_addstr(sb, rel);
+	user_home_path(sb, home, rel);
 	return sb->toobig || sb->len > SH_PATH_MAX ? -E2BIG : 0;
 }
 
@@ -309,7 +219,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* .bash_sessions/[!.]*.history, in byte order. */
-static int gen_sessions(struct query_ctx *q, const struct sh_user *u, struct strbuf *path,
+static int gen_sessions(struct query_ctx *q, const struct user_home *u, struct strbuf *path,
                         struct strbuf *sb)
 {
 	char **names = NULL;
@@ -348,10 +258,10 @@ static int gen_sessions(struct query_ctx *q, const struct sh_user *u, struct str
 static int gen_shell_history(struct query_ctx *q)
 {
 	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
-	struct sh_users us;
+	struct user_homes us;
 	int r;
 
-	r = sh_users_load(q, &us);
+	r = user_homes_load(q, SH_UID, &us);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < us.n && r == 0; i++) {
@@ -361,7 +271,7 @@ static int gen_shell_history(struct query_ctx *q)
 		if (r == 0)
 			r = gen_sessions(q, &us.v[i], &path, &sb);
 	}
-	sh_users_release(&us);
+	user_homes_release(&us);
 	strbuf_release(&path);
 	strbuf_release(&sb);
 	return r;

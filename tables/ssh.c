@@ -86,6 +86,7 @@
 #include "rootfs.h"
 #include "sqlfn.h"
 #include "strparse.h"
+#include "user_homes.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -100,108 +101,6 @@
 
 /* ------------------------------------------------------------------ */
 /* users and their homes */
-
-struct ssh_user {
-	int64_t uid;
-	char *home;
-};
-
-struct ssh_users {
-	struct ssh_user *v;
-	size_t n, alloc;
-};
-
-static void ssh_users_release(struct ssh_users *us)
-{
-	for (size_t i = 0; i < us->n; i++)
-		free(us->v[i].home);
-	free(us->v);
-	us->v = NULL;
-	us->n = us->alloc = 0;
-}
-
-static int ssh_users_step(sqlite3_stmt *st, struct ssh_users *us)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *home = (const char *)sqlite3_column_text(st, 1);
-
-		if (!home || home[0] != '/')
-			continue;
-		if (us->n == us->alloc) {
-			us->alloc = us->alloc ? us->alloc * 2 : 32;
-			us->v = xreallocarray(us->v, us->alloc, sizeof(*us->v));
-		}
-		us->v[us->n].uid = sqlite3_column_int64(st, 0);
-		us->v[us->n].home = xstrdup(home);
-		us->n++;
-	}
-	return rc == SQLITE_DONE ? 0 : -SPOOR_ESQL;
-}
-
-/* Are all = / IN values on col integers? Only then are they pushed into
- * the users query (the module re-checks every emitted row anyway). */
-static bool uid_values_usable(const struct query_ctx *q, int col)
-{
-	size_t n = qctx_eq_count(q, col);
-
-	for (size_t i = 0; i < n; i++) {
-		int64_t v;
-
-		if (qctx_eq_int64(q, col, i, &v) < 0)
-			return false;
-	}
-	return n > 0;
-}
-
-/*
- * The users whose homes a table reads, as osquery's usersFromContext():
- * for uid = / IN, the users with those uids, value by value; else every
- * user, in the users table's order. Users sharing a uid are all listed.
- */
-static int ssh_users_load(struct query_ctx *q, int uid_col, struct ssh_users *ret)
-{
-	sqlite3 *db = engine_db(qctx_engine(q));
-	bool by_uid = uid_values_usable(q, uid_col);
-	sqlite3_stmt *st = NULL;
-	int r = 0;
-
-	memset(ret, 0, sizeof(*ret));
-	if (sqlite3_prepare_v2(db,
-	                       by_uid ? "SELECT uid, directory FROM users WHERE uid = ?1"
-	                              : "SELECT uid, directory FROM users",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return -SPOOR_ESQL;
-	if (!by_uid) {
-		r = ssh_users_step(st, ret);
-	} else {
-		for (size_t i = 0; i < qctx_eq_count(q, uid_col) && r == 0; i++) {
-			int64_t uid = 0;
-
-			qctx_eq_int64(q, uid_col, i, &uid);
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, uid);
-			r = ssh_users_step(st, ret);
-		}
-	}
-	sqlite3_finalize(st);
-	if (r < 0)
-		ssh_users_release(ret);
-	return r;
-}
-
-/* home + "/" + rel, without doubling a trailing '/' of home. */
-static void home_path(struct strbuf *sb, const char *home, const char *rel)
-{
-	size_t len = strlen(home);
-
-	strbuf_reset(sb);
-	strbuf_add(sb, home, len);
-	if (len == 0 || home[len - 1] != '/')
-		strbuf_addch(sb, '/');
-	strbuf_addstr(sb, rel);
-}
 
 /* spoor reports the host's files only (pid_with_namespace 0). */
 static bool host_namespace_selected(const struct query_ctx *q, int col)
@@ -532,7 +431,7 @@ static bool has_key_ring_label(struct span line)
 	return false;
 }
 
-static void emit_key_common(struct query_ctx *q, const struct ssh_user *u,
+static void emit_key_common(struct query_ctx *q, const struct user_home *u,
                             const struct strbuf *path)
 {
 	row_int(q, AK_UID, u->uid);
@@ -540,7 +439,7 @@ static void emit_key_common(struct query_ctx *q, const struct ssh_user *u,
 	row_int(q, AK_PID_WITH_NAMESPACE, 0);
 }
 
-static int parse_authorized_key(struct query_ctx *q, const struct ssh_user *u,
+static int parse_authorized_key(struct query_ctx *q, const struct user_home *u,
                                 const struct strbuf *path, struct span line)
 {
 	struct span rest = line, opts = {0}, type, key, comment;
@@ -589,19 +488,19 @@ static int gen_authorized_keys(struct query_ctx *q)
 	static const char *const files[] = {".ssh/authorized_keys", ".ssh/authorized_keys2"};
 	const struct rootfs *rfs = qctx_rootfs(q);
 	struct strbuf path = STRBUF_INIT, content = STRBUF_INIT;
-	struct ssh_users us;
+	struct user_homes us;
 	int r;
 
 	if (!host_namespace_selected(q, AK_PID_WITH_NAMESPACE))
 		return 0;
-	r = ssh_users_load(q, AK_UID, &us);
+	r = user_homes_load(q, AK_UID, &us);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < us.n && r == 0; i++) {
 		for (size_t f = 0; f < ARRAY_SIZE(files) && r == 0; f++) {
 			struct span file, line;
 
-			home_path(&path, us.v[i].home, files[f]);
+			user_home_path(&path, us.v[i].home, files[f]);
 			if (read_text_file(rfs, path.buf, &content) < 0)
 				continue;
 			file = span_make(content.buf, content.len);
@@ -611,7 +510,7 @@ static int gen_authorized_keys(struct query_ctx *q)
 	}
 	strbuf_release(&content);
 	strbuf_release(&path);
-	ssh_users_release(&us);
+	user_homes_release(&us);
 	return r;
 }
 
@@ -664,16 +563,16 @@ static int gen_known_hosts(struct query_ctx *q)
 {
 	const struct rootfs *rfs = qctx_rootfs(q);
 	struct strbuf path = STRBUF_INIT, content = STRBUF_INIT;
-	struct ssh_users us;
+	struct user_homes us;
 	int r;
 
-	r = ssh_users_load(q, KH_UID, &us);
+	r = user_homes_load(q, KH_UID, &us);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < us.n && r == 0; i++) {
 		struct span file, line;
 
-		home_path(&path, us.v[i].home, ".ssh/known_hosts");
+		user_home_path(&path, us.v[i].home, ".ssh/known_hosts");
 		if (read_text_file(rfs, path.buf, &content) < 0)
 			continue;
 		file = span_make(content.buf, content.len);
@@ -691,7 +590,7 @@ static int gen_known_hosts(struct query_ctx *q)
 	}
 	strbuf_release(&content);
 	strbuf_release(&path);
-	ssh_users_release(&us);
+	user_homes_release(&us);
 	return r;
 }
 
@@ -1003,7 +902,7 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
-static int user_keys(struct query_ctx *q, const struct ssh_user *u, struct strbuf *path,
+static int user_keys(struct query_ctx *q, const struct user_home *u, struct strbuf *path,
                      struct strbuf *content)
 {
 	const struct rootfs *rfs = qctx_rootfs(q);
@@ -1011,7 +910,7 @@ static int user_keys(struct query_ctx *q, const struct ssh_user *u, struct strbu
 	size_t n = 0, dirlen;
 	int r = 0;
 
-	home_path(path, u->home, ".ssh");
+	user_home_path(path, u->home, ".ssh");
 	if (list_dir(rfs, path->buf, &names, &n) < 0)
 		return 0;
 	strbuf_addch(path, '/');
@@ -1048,19 +947,19 @@ static int user_keys(struct query_ctx *q, const struct ssh_user *u, struct strbu
 static int gen_user_ssh_keys(struct query_ctx *q)
 {
 	struct strbuf path = STRBUF_INIT, content = STRBUF_INIT;
-	struct ssh_users us;
+	struct user_homes us;
 	int r;
 
 	if (!host_namespace_selected(q, USK_PID_WITH_NAMESPACE))
 		return 0;
-	r = ssh_users_load(q, USK_UID, &us);
+	r = user_homes_load(q, USK_UID, &us);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < us.n && r == 0; i++)
 		r = user_keys(q, &us.v[i], &path, &content);
 	strbuf_release(&content);
 	strbuf_release(&path);
-	ssh_users_release(&us);
+	user_homes_release(&us);
 	return r;
 }
 
@@ -1132,7 +1031,7 @@ static bool uid_selected(const struct query_ctx *q, int col, int64_t uid)
 {
 	size_t n = qctx_eq_count(q, col);
 
-	if (!uid_values_usable(q, col))
+	if (!user_homes_by_uid(q, col))
 		return true;
 	for (size_t i = 0; i < n; i++) {
 		int64_t v;
@@ -1146,21 +1045,21 @@ static bool uid_selected(const struct query_ctx *q, int col, int64_t uid)
 static int gen_ssh_configs(struct query_ctx *q)
 {
 	struct strbuf path = STRBUF_INIT, content = STRBUF_INIT;
-	struct ssh_users us;
+	struct user_homes us;
 	int r;
 
-	r = ssh_users_load(q, SC_UID, &us);
+	r = user_homes_load(q, SC_UID, &us);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < us.n && r == 0; i++) {
-		home_path(&path, us.v[i].home, ".ssh/config");
+		user_home_path(&path, us.v[i].home, ".ssh/config");
 		r = ssh_config_file(q, us.v[i].uid, path.buf, &content);
 	}
 	if (r == 0 && uid_selected(q, SC_UID, 0))
 		r = ssh_config_file(q, 0, "/etc/ssh/ssh_config", &content);
 	strbuf_release(&content);
 	strbuf_release(&path);
-	ssh_users_release(&us);
+	user_homes_release(&us);
 	return r;
 }
 
