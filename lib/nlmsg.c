@@ -64,3 +64,31 @@ int nl_payload_errno(const uint8_t *payload, size_t len, int *ret_errno)
 	*ret_errno = e;
 	return 0;
 }
+
+int nl_msg_control(const struct nl_msg *m)
+{
+	int e, r;
+
+	switch (m->type) {
+	case NLMSG_DONE:
+		/* the payload, when present, is the dump's final errno */
+		if (m->payload_len == 0)
+			return NL_DONE;
+		r = nl_payload_errno(m->payload, m->payload_len, &e);
+		if (r < 0)
+			return r;
+		return e < 0 ? e : NL_DONE;
+	case NLMSG_ERROR:
+		r = nl_payload_errno(m->payload, m->payload_len, &e);
+		if (r < 0)
+			return r;
+		/* 0 is an acknowledgement, which a dump does not ask for */
+		return e < 0 ? e : NL_CONTINUE;
+	case NLMSG_NOOP:
+		return NL_CONTINUE;
+	case NLMSG_OVERRUN:
+		return -EIO;
+	default:
+		return NL_DATA;
+	}
+}

@@ -61,4 +61,19 @@ int nl_attr_next(struct nl_iter *it, struct nl_attr *ret);
  * *ret_errno (0 or negative). -SPOOR_EPARSE when cut or out of range. */
 int nl_payload_errno(const uint8_t *payload, size_t len, int *ret_errno);
 
+/* What a netlink control message means to a dump reader. */
+enum nl_control {
+	NL_DATA,     /* not a control message: the dump's own payload */
+	NL_CONTINUE, /* an acknowledgement or NOOP: read on */
+	NL_DONE,     /* the dump ended successfully */
+};
+
+/*
+ * Classifies m: NL_DONE for NLMSG_DONE with no error, NL_CONTINUE for a
+ * NOOP or an acknowledgement, NL_DATA for anything else; a negative
+ * errno for NLMSG_DONE/NLMSG_ERROR carrying an error, -EIO for
+ * NLMSG_OVERRUN, or the payload's parse error.
+ */
+int nl_msg_control(const struct nl_msg *m);
+
 #endif

@@ -349,44 +349,28 @@ int rtnl_parse(enum rtnl_kind kind, uint32_t seq, const void *buf, size_t len,
 {
 	struct nl_iter it = nl_iter_make(buf, len);
 	struct nl_msg m;
-	int e, r;
+	int c, r;
 
 	while ((r = nl_msg_next(&it, &m)) == 0) {
 		if (m.seq != seq)
 			continue; /* left over from an abandoned dump */
-		switch (m.type) {
-		case NLMSG_DONE:
-			/* the payload, when present, is the dump's final errno */
-			if (m.payload_len == 0)
-				return 1;
-			r = nl_payload_errno(m.payload, m.payload_len, &e);
-			if (r < 0)
-				return r;
-			return e < 0 ? e : 1;
-		case NLMSG_ERROR:
-			r = nl_payload_errno(m.payload, m.payload_len, &e);
-			if (r < 0)
-				return r;
-			if (e < 0)
-				return e;
-			break; /* an acknowledgement */
-		case NLMSG_NOOP:
-			break;
-		case NLMSG_OVERRUN:
-			return -EIO;
-		default:
-			if (m.type != answer_type[kind])
-				return -SPOOR_EPARSE;
-			if (kind == RTNL_LINKS)
-				r = parse_link(m.payload, m.payload_len, cb);
-			else if (kind == RTNL_ADDRS)
-				r = parse_addr(m.payload, m.payload_len, cb);
-			else
-				r = parse_route(m.payload, m.payload_len, cb);
-			if (r < 0)
-				return r;
-			break;
-		}
+		c = nl_msg_control(&m);
+		if (c < 0)
+			return c;
+		if (c == NL_DONE)
+			return 1;
+		if (c == NL_CONTINUE)
+			continue;
+		if (m.type != answer_type[kind])
+			return -SPOOR_EPARSE;
+		if (kind == RTNL_LINKS)
+			r = parse_link(m.payload, m.payload_len, cb);
+		else if (kind == RTNL_ADDRS)
+			r = parse_addr(m.payload, m.payload_len, cb);
+		else
+			r = parse_route(m.payload, m.payload_len, cb);
+		if (r < 0)
+			return r;
 	}
 	return r == -ENOENT ? 0 : r;
 }

@@ -252,41 +252,23 @@ int sockdiag_parse(const struct sockdiag_req *req, uint32_t seq, const void *buf
 {
 	struct nl_iter it = nl_iter_make(buf, len);
 	struct nl_msg m;
-	int e, r;
+	int c, r;
 
 	while ((r = nl_msg_next(&it, &m)) == 0) {
 		if (m.seq != seq)
 			continue; /* left over from an abandoned dump */
-
-		switch (m.type) {
-		case NLMSG_DONE:
-			/* the payload, when present, is the dump's final errno */
-			if (m.payload_len == 0)
-				return 1;
-			r = nl_payload_errno(m.payload, m.payload_len, &e);
-			if (r < 0)
-				return r;
-			return e < 0 ? e : 1;
-		case NLMSG_ERROR:
-			r = nl_payload_errno(m.payload, m.payload_len, &e);
-			if (r < 0)
-				return r;
-			/* 0 is an acknowledgement, which a dump does not ask for */
-			if (e < 0)
-				return e;
-			break;
-		case NLMSG_NOOP:
-			break;
-		case NLMSG_OVERRUN:
-			return -EIO;
-		case SOCK_DIAG_BY_FAMILY:
-			r = parse_socket(req, m.payload, m.payload_len, fn, arg);
-			if (r < 0)
-				return r;
-			break;
-		default:
+		c = nl_msg_control(&m);
+		if (c < 0)
+			return c;
+		if (c == NL_DONE)
+			return 1;
+		if (c == NL_CONTINUE)
+			continue;
+		if (m.type != SOCK_DIAG_BY_FAMILY)
 			return -SPOOR_EPARSE;
-		}
+		r = parse_socket(req, m.payload, m.payload_len, fn, arg);
+		if (r < 0)
+			return r;
 	}
 	return r == -ENOENT ? 0 : r;
 }
