@@ -104,6 +104,11 @@ const struct table_spec *const spoor_table_specs[] = {
 	/* tables/curl.c */
 	&curl_spec,
 	&curl_certificate_spec,
+	/* tables/smbios_tables.c */
+	&smbios_tables_spec,
+	&memory_arrays_spec,
+	&memory_devices_spec,
+	&oem_strings_spec,
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);

@@ -109,6 +109,11 @@ extern const struct table_spec platform_info_spec;
 /* tables/curl.c */
 extern const struct table_spec curl_spec;
 extern const struct table_spec curl_certificate_spec;
+/* tables/smbios_tables.c */
+extern const struct table_spec smbios_tables_spec;
+extern const struct table_spec memory_arrays_spec;
+extern const struct table_spec memory_devices_spec;
+extern const struct table_spec oem_strings_spec;
 
 extern const struct table_spec *const spoor_table_specs[];
 extern const size_t spoor_table_specs_count;
