@@ -381,7 +381,7 @@ static const struct column_spec interface_details_cols[] = {
  *     osquery;
  *   - ipackets ... collisions: IFLA_STATS, the 32-bit counters
  *     getifaddrs hands out (they wrap at 2^32, as osquery's do);
- *   - last_change: -1 (osquery: "not implemented in Linux");
+ *   - last_change: -1 (osquery reports -1: Linux has no such counter);
  *   - link_speed: ETHTOOL_GSET speed in Mb/s, 0 when unknown or not
  *     supported; pci_slot: ETHTOOL_GDRVINFO bus_info, "-1" when the
  *     driver answers nothing (lo). The ioctls run only when one of the

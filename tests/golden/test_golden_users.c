@@ -125,7 +125,7 @@ static void users_hidden_columns(void **state)
 		     "AND uid = 0",
 		     "root|1\nroot2|1\n");
 	test_assert_query(eng, "SELECT count(*) FROM users WHERE include_remote = 1", "29\n");
-	/* not implemented: no namespace entered, so no rows */
+	/* spoor does not enter another mount namespace: no rows */
 	test_assert_query(eng, "SELECT count(*) FROM users WHERE pid_with_namespace = 42", "0\n");
 	engine_free(eng);
 }

@@ -215,6 +215,55 @@ char *test_run(const char *cmd)
 	return strbuf_detach(&sb, NULL);
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+void test_capture_load(const char *dir, const char *name, struct test_capture *c)
+{
+	char rel[256];
+	char *path, *text, *line;
+
+	snprintf(rel, sizeof(rel), "tests/unit/data/%s/%s.hex", dir, name);
+	path = test_source_path(rel);
+	text = test_read_file(path);
+	memset(c, 0, sizeof(*c));
+	line = text;
+	while (*line) {
+		char *nl = strchr(line, '\n');
+		size_t hex = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (c->n >= ARRAY_SIZE(c->buf) || hex % 2)
+			fail_msg("%s: malformed capture", path);
+		c->buf[c->n] = xmalloc(hex / 2 + 1);
+		for (size_t i = 0; i < hex / 2; i++) {
+			int hi = hexval(line[2 * i]), lo = hexval(line[2 * i + 1]);
+
+			if (hi < 0 || lo < 0)
+				fail_msg("%s: not hex", path);
+			c->buf[c->n][i] = (unsigned char)(hi << 4 | lo);
+		}
+		c->len[c->n++] = hex / 2;
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	free(text);
+	free(path);
+}
+
+void test_capture_free(struct test_capture *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->buf[i]);
+	memset(c, 0, sizeof(*c));
+}
+
 void test_tree_make(struct test_tree *t)
 {
 	snprintf(t->dir, sizeof(t->dir), "/tmp/spoor-tree-XXXXXX");

@@ -54,6 +54,18 @@ char *test_reference_path(const char *file);
  * when the command cannot run or exits non-zero. */
 char *test_run(const char *cmd);
 
+/* Netlink buffers captured from a kernel, one received datagram per
+ * line of hex in tests/unit/data/<dir>/<name>.hex. */
+struct test_capture {
+	size_t n;
+	unsigned char *buf[8];
+	size_t len[8];
+};
+
+/* Loads a capture; fails the test on a malformed file. */
+void test_capture_load(const char *dir, const char *name, struct test_capture *c);
+void test_capture_free(struct test_capture *c);
+
 /* A temporary tree under /tmp for tests that build a root at run time. */
 struct test_tree {
 	char dir[64];

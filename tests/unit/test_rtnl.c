@@ -46,60 +46,6 @@
 /* ------------------------------------------------------------------ */
 /* captured buffers */
 
-struct capture {
-	size_t n;
-	uint8_t *buf[8];
-	size_t len[8];
-};
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* tests/unit/data/rtnl/<name>.hex: one received buffer per line. */
-static void capture_load(const char *name, struct capture *c)
-{
-	char rel[128];
-	char *path, *text, *line;
-
-	snprintf(rel, sizeof(rel), "tests/unit/data/rtnl/%s.hex", name);
-	path = test_source_path(rel);
-	text = test_read_file(path);
-	memset(c, 0, sizeof(*c));
-	line = text;
-	while (*line) {
-		char *nl = strchr(line, '\n');
-		size_t hex = nl ? (size_t)(nl - line) : strlen(line);
-
-		assert_true(c->n < ARRAY_SIZE(c->buf));
-		assert_int_equal(hex % 2, 0);
-		c->buf[c->n] = xmalloc(hex / 2 + 1);
-		for (size_t i = 0; i < hex / 2; i++) {
-			int hi = hexval(line[2 * i]), lo = hexval(line[2 * i + 1]);
-
-			assert_true(hi >= 0 && lo >= 0);
-			c->buf[c->n][i] = (uint8_t)(hi << 4 | lo);
-		}
-		c->len[c->n++] = hex / 2;
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	free(text);
-	free(path);
-}
-
-static void capture_free(struct capture *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->buf[i]);
-}
-
 /* ------------------------------------------------------------------ */
 /* objects printed as text lines */
 
@@ -188,7 +134,7 @@ static struct rtnl_cb callbacks(struct seen *s)
 }
 
 /* Parses a capture buffer by buffer; returns the last parse result. */
-static int parse_capture(enum rtnl_kind kind, const struct capture *c, struct seen *s)
+static int parse_capture(enum rtnl_kind kind, const struct test_capture *c, struct seen *s)
 {
 	struct rtnl_cb cb = callbacks(s);
 	int r = 0;
@@ -203,14 +149,14 @@ static int parse_capture(enum rtnl_kind kind, const struct capture *c, struct se
 
 static void check_capture(enum rtnl_kind kind, const char *name, const char *want)
 {
-	struct capture c;
+	struct test_capture c;
 	struct seen s = { .out = STRBUF_INIT };
 
-	capture_load(name, &c);
+	test_capture_load("rtnl", name, &c);
 	assert_int_equal(parse_capture(kind, &c, &s), 1);
 	assert_string_equal(s.out.buf, want);
 	strbuf_release(&s.out);
-	capture_free(&c);
+	test_capture_free(&c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -463,15 +409,15 @@ static void bad_attributes(void **state)
 
 static void callback_stops(void **state)
 {
-	struct capture c;
+	struct test_capture c;
 	struct seen s = { .out = STRBUF_INIT, .stop_after = 2 };
 
 	(void)state;
-	capture_load("routes", &c);
+	test_capture_load("rtnl", "routes", &c);
 	assert_int_equal(parse_capture(RTNL_ROUTES, &c, &s), -ECANCELED);
 	assert_int_equal(s.n, 2);
 	strbuf_release(&s.out);
-	capture_free(&c);
+	test_capture_free(&c);
 }
 
 /* Every prefix and every single-byte corruption of every capture:
@@ -485,9 +431,9 @@ static void mutations(void **state)
 
 	(void)state;
 	for (size_t k = 0; k < ARRAY_SIZE(caps); k++) {
-		struct capture c;
+		struct test_capture c;
 
-		capture_load(caps[k].name, &c);
+		test_capture_load("rtnl", caps[k].name, &c);
 		for (size_t b = 0; b < c.n; b++) {
 			for (size_t cut = 0; cut <= c.len[b]; cut++) {
 				struct seen s = { .out = STRBUF_INIT };
@@ -519,7 +465,7 @@ static void mutations(void **state)
 				}
 			}
 		}
-		capture_free(&c);
+		test_capture_free(&c);
 	}
 }
 

@@ -43,60 +43,6 @@
 /* ------------------------------------------------------------------ */
 /* captured buffers */
 
-struct capture {
-	size_t n;
-	uint8_t *buf[8];
-	size_t len[8];
-};
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* tests/unit/data/sockdiag/<name>.hex: one received buffer per line. */
-static void capture_load(const char *name, struct capture *c)
-{
-	char rel[128];
-	char *path, *text, *line;
-
-	snprintf(rel, sizeof(rel), "tests/unit/data/sockdiag/%s.hex", name);
-	path = test_source_path(rel);
-	text = test_read_file(path);
-	memset(c, 0, sizeof(*c));
-	line = text;
-	while (*line) {
-		char *nl = strchr(line, '\n');
-		size_t hex = nl ? (size_t)(nl - line) : strlen(line);
-
-		assert_true(c->n < ARRAY_SIZE(c->buf));
-		assert_int_equal(hex % 2, 0);
-		c->buf[c->n] = xmalloc(hex / 2 + 1);
-		for (size_t i = 0; i < hex / 2; i++) {
-			int hi = hexval(line[2 * i]), lo = hexval(line[2 * i + 1]);
-
-			assert_true(hi >= 0 && lo >= 0);
-			c->buf[c->n][i] = (uint8_t)(hi << 4 | lo);
-		}
-		c->len[c->n++] = hex / 2;
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	free(text);
-	free(path);
-}
-
-static void capture_free(struct capture *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->buf[i]);
-}
-
 /* Every socket of a parse, copied (the unix name included). */
 struct seen {
 	size_t n;
@@ -123,7 +69,7 @@ static int collect(void *arg, const struct sockdiag_sock *s)
 }
 
 /* Parses a capture buffer by buffer; returns the last parse result. */
-static int parse_capture(const struct sockdiag_req *req, const struct capture *c, struct seen *seen)
+static int parse_capture(const struct sockdiag_req *req, const struct test_capture *c, struct seen *seen)
 {
 	int r = 0;
 
@@ -161,11 +107,11 @@ static void assert_inet(const struct sockdiag_sock *s, int family, int state, co
 static void tcp4(void **state)
 {
 	struct sockdiag_req req = { .family = AF_INET, .protocol = IPPROTO_TCP };
-	struct capture c;
+	struct test_capture c;
 	struct seen seen = { 0 };
 
 	(void)state;
-	capture_load("tcp4", &c);
+	test_capture_load("sockdiag", "tcp4", &c);
 	assert_int_equal(parse_capture(&req, &c, &seen), 1);
 	assert_int_equal(seen.n, 3);
 	/* listener, then the established hash: accepted end, client end */
@@ -177,7 +123,7 @@ static void tcp4(void **state)
 		assert_null(seen.s[i].unix_name);
 		assert_string_equal(seen.name[i], "");
 	}
-	capture_free(&c);
+	test_capture_free(&c);
 }
 
 static void tcp6_udp(void **state)
@@ -185,43 +131,43 @@ static void tcp6_udp(void **state)
 	struct sockdiag_req t6 = { .family = AF_INET6, .protocol = IPPROTO_TCP };
 	struct sockdiag_req u4 = { .family = AF_INET, .protocol = IPPROTO_UDP };
 	struct sockdiag_req u6 = { .family = AF_INET6, .protocol = IPPROTO_UDP };
-	struct capture c;
+	struct test_capture c;
 	struct seen seen = { 0 };
 
 	(void)state;
-	capture_load("tcp6", &c);
+	test_capture_load("sockdiag", "tcp6", &c);
 	assert_int_equal(parse_capture(&t6, &c, &seen), 1);
 	assert_int_equal(seen.n, 1);
 	assert_inet(&seen.s[0], AF_INET6, 10, "::1", 41002, "::", 0, 363365);
-	capture_free(&c);
+	test_capture_free(&c);
 
 	memset(&seen, 0, sizeof(seen));
-	capture_load("udp4", &c);
+	test_capture_load("sockdiag", "udp4", &c);
 	assert_int_equal(parse_capture(&u4, &c, &seen), 1);
 	assert_int_equal(seen.n, 1);
 	/* unconnected UDP is TCP_CLOSE (7) */
 	assert_inet(&seen.s[0], AF_INET, 7, "0.0.0.0", 41003, "0.0.0.0", 0, 363366);
 	assert_int_equal(seen.s[0].protocol, IPPROTO_UDP);
-	capture_free(&c);
+	test_capture_free(&c);
 
 	memset(&seen, 0, sizeof(seen));
-	capture_load("udp6", &c);
+	test_capture_load("sockdiag", "udp6", &c);
 	assert_int_equal(parse_capture(&u6, &c, &seen), 1);
 	assert_int_equal(seen.n, 2);
 	/* connect() gave the socket bound to :: the source ::1 */
 	assert_inet(&seen.s[0], AF_INET6, 1, "::1", 41004, "::1", 41005, 363368);
 	assert_inet(&seen.s[1], AF_INET6, 7, "::", 41005, "::", 0, 363367);
-	capture_free(&c);
+	test_capture_free(&c);
 }
 
 static void unix_sockets(void **state)
 {
 	struct sockdiag_req req = { .family = AF_UNIX, .unix_names = true };
-	struct capture c;
+	struct test_capture c;
 	struct seen seen = { 0 };
 
 	(void)state;
-	capture_load("unix", &c);
+	test_capture_load("sockdiag", "unix", &c);
 	assert_int_equal(parse_capture(&req, &c, &seen), 1);
 	assert_int_equal(seen.n, 4);
 	/* socketpair end 2: SOCK_STREAM, ESTABLISHED, no name */
@@ -247,32 +193,32 @@ static void unix_sockets(void **state)
 		assert_int_equal(seen.s[i].protocol, 0);
 		assert_int_equal(seen.s[i].local_port, 0);
 	}
-	capture_free(&c);
+	test_capture_free(&c);
 }
 
 static void packet_and_missing_module(void **state)
 {
 	struct sockdiag_req pk = { .family = AF_PACKET };
 	struct sockdiag_req raw = { .family = AF_INET, .protocol = IPPROTO_RAW };
-	struct capture c;
+	struct test_capture c;
 	struct seen seen = { 0 };
 
 	(void)state;
-	capture_load("packet", &c);
+	test_capture_load("sockdiag", "packet", &c);
 	assert_int_equal(parse_capture(&pk, &c, &seen), 1);
 	assert_int_equal(seen.n, 1);
 	assert_int_equal(seen.s[0].family, AF_PACKET);
 	assert_int_equal(seen.s[0].type, SOCK_RAW);
 	assert_int_equal(seen.s[0].packet_proto, 3); /* ETH_P_ALL */
 	assert_int_equal(seen.s[0].inode, 363373);
-	capture_free(&c);
+	test_capture_free(&c);
 
 	/* no raw_diag in that kernel: NLMSG_DONE carrying -ENOENT */
 	memset(&seen, 0, sizeof(seen));
-	capture_load("raw4", &c);
+	test_capture_load("sockdiag", "raw4", &c);
 	assert_int_equal(parse_capture(&raw, &c, &seen), -ENOENT);
 	assert_int_equal(seen.n, 0);
-	capture_free(&c);
+	test_capture_free(&c);
 }
 
 /* The capture script sent exactly what sockdiag_build_request builds. */
@@ -394,13 +340,13 @@ static void errors_and_control(void **state)
 static void broken_headers(void **state)
 {
 	struct sockdiag_req req = { .family = AF_INET, .protocol = IPPROTO_TCP };
-	struct capture c;
+	struct test_capture c;
 	struct seen seen = { 0 };
 	uint8_t *b;
 	uint32_t len;
 
 	(void)state;
-	capture_load("tcp4", &c);
+	test_capture_load("sockdiag", "tcp4", &c);
 	b = c.buf[0];
 	/* a header cut short */
 	assert_int_equal(sockdiag_parse(&req, SEQ, b, 10, collect, &seen), -SPOOR_EPARSE);
@@ -435,7 +381,7 @@ static void broken_headers(void **state)
 	seen.stop_after = 2;
 	assert_int_equal(sockdiag_parse(&req, SEQ, b, c.len[0], collect, &seen), -ECANCELED);
 	assert_int_equal(seen.n, 2);
-	capture_free(&c);
+	test_capture_free(&c);
 }
 
 static void broken_unix_attributes(void **state)
@@ -536,9 +482,9 @@ static void mutations(void **state)
 
 	(void)state;
 	for (size_t k = 0; k < ARRAY_SIZE(caps); k++) {
-		struct capture c;
+		struct test_capture c;
 
-		capture_load(caps[k].name, &c);
+		test_capture_load("sockdiag", caps[k].name, &c);
 		for (size_t b = 0; b < c.n; b++) {
 			size_t len = c.len[b];
 
@@ -567,7 +513,7 @@ static void mutations(void **state)
 				}
 			}
 		}
-		capture_free(&c);
+		test_capture_free(&c);
 	}
 }
 

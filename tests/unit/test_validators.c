@@ -21,7 +21,7 @@
  *     validator_semantics in the JSON describes them. SQL NULL is
  *     validated as "", which is what osquery's rows hold for it.
  * One line per table: pass/fail, rows checked, or "no data on this
- * machine"; unregistered tables are "not implemented yet". The test
+ * machine"; unregistered tables are listed as "not in spoor yet". The test
  * fails when any registered table fails.
  */
 #include <stdarg.h>
@@ -1229,7 +1229,7 @@ static void test_osquery_table_tests(void **state)
 		strbuf_release(&t.msgs);
 		strbuf_release(&t.notes);
 	}
-	print_message("  not implemented yet (%zu tables):\n", nmissing);
+	print_message("  not in spoor yet (%zu tables):\n", nmissing);
 	print_lines(missing.buf);
 	print_message("osquery table tests: %zu passed, %zu failed\n", npass, nfailed);
 	strbuf_release(&missing);
