@@ -2,12 +2,15 @@
  * nlmsg.c - bounded netlink message and attribute walkers (see nlmsg.h).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/netlink.h>
 
 #include "err.h"
 #include "nlmsg.h"
+#include "xalloc.h"
 #include "banned.h"
 
 int nl_msg_next(struct nl_iter *it, struct nl_msg *ret)
@@ -90,5 +93,53 @@ int nl_msg_control(const struct nl_msg *m)
 		return -EIO;
 	default:
 		return NL_DATA;
+	}
+}
+
+int nl_recv(int fd, uint8_t **buf, size_t *size, size_t max, size_t *ret_len)
+{
+	for (;;) {
+		struct sockaddr_nl sa;
+		struct iovec iov = { .iov_base = *buf, .iov_len = *size };
+		struct msghdr msg = {
+			.msg_name = &sa,
+			.msg_namelen = sizeof(sa),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+		};
+		ssize_t n = recvmsg(fd, &msg, MSG_PEEK | MSG_TRUNC);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+		}
+		if ((size_t)n > *size) {
+			if ((size_t)n > max)
+				return -EMSGSIZE;
+			free(*buf);
+			*size = (size_t)n;
+			*buf = xmalloc(*size);
+			continue;
+		}
+		iov.iov_base = *buf;
+		iov.iov_len = *size;
+		msg.msg_namelen = sizeof(sa);
+		msg.msg_flags = 0;
+		n = recvmsg(fd, &msg, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+		}
+		if (msg.msg_flags & MSG_TRUNC)
+			return -EMSGSIZE;
+		/* only the kernel (port 0) answers dumps */
+		if (msg.msg_namelen >= sizeof(sa) && sa.nl_pid != 0)
+			continue;
+		if (n == 0)
+			return -SPOOR_EPARSE;
+		*ret_len = (size_t)n;
+		return 0;
 	}
 }

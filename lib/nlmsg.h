@@ -61,6 +61,15 @@ int nl_attr_next(struct nl_iter *it, struct nl_attr *ret);
  * *ret_errno (0 or negative). -SPOOR_EPARSE when cut or out of range. */
 int nl_payload_errno(const uint8_t *payload, size_t len, int *ret_errno);
 
+/*
+ * Receives one datagram from the kernel on a netlink socket into *buf,
+ * growing it (up to max bytes) when the kernel's datagram is larger: a
+ * peek tells its size first. Datagrams not from the kernel (port 0) are
+ * dropped. Returns 0 with the length in *ret_len, -ETIMEDOUT when the
+ * socket's receive timeout expires, -EMSGSIZE past max, or -errno.
+ */
+int nl_recv(int fd, uint8_t **buf, size_t *size, size_t max, size_t *ret_len);
+
 /* What a netlink control message means to a dump reader. */
 enum nl_control {
 	NL_DATA,     /* not a control message: the dump's own payload */

@@ -378,54 +378,9 @@ int rtnl_parse(enum rtnl_kind kind, uint32_t seq, const void *buf, size_t len,
 /* ------------------------------------------------------------------ */
 /* the dump */
 
-/* Receives one datagram, growing the buffer (up to RTNL_RECV_BUF_MAX)
- * when the kernel's is larger: a peek tells its size first. */
 static int recv_buf(struct rtnl *nl, size_t *ret_len)
 {
-	for (;;) {
-		struct sockaddr_nl sa;
-		struct iovec iov = { .iov_base = nl->buf, .iov_len = nl->buf_size };
-		struct msghdr msg = {
-			.msg_name = &sa,
-			.msg_namelen = sizeof(sa),
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-		};
-		ssize_t n = recvmsg(nl->fd, &msg, MSG_PEEK | MSG_TRUNC);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
-		}
-		if ((size_t)n > nl->buf_size) {
-			if ((size_t)n > RTNL_RECV_BUF_MAX)
-				return -EMSGSIZE;
-			free(nl->buf);
-			nl->buf_size = (size_t)n;
-			nl->buf = xmalloc(nl->buf_size);
-			continue;
-		}
-		iov.iov_base = nl->buf;
-		iov.iov_len = nl->buf_size;
-		msg.msg_namelen = sizeof(sa);
-		msg.msg_flags = 0;
-		n = recvmsg(nl->fd, &msg, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
-		}
-		if (msg.msg_flags & MSG_TRUNC)
-			return -EMSGSIZE;
-		/* only the kernel (port 0) answers dumps */
-		if (msg.msg_namelen >= sizeof(sa) && sa.nl_pid != 0)
-			continue;
-		if (n == 0)
-			return -SPOOR_EPARSE;
-		*ret_len = (size_t)n;
-		return 0;
-	}
+	return nl_recv(nl->fd, &nl->buf, &nl->buf_size, RTNL_RECV_BUF_MAX, ret_len);
 }
 
 /* The callback's first error is kept, not returned at once: the rest of

@@ -39,6 +39,7 @@ struct sockdiag {
 	int fd;
 	uint32_t seq;
 	uint8_t *buf;
+	size_t buf_size;
 };
 
 /* ------------------------------------------------------------------ */
@@ -102,7 +103,8 @@ int sockdiag_open(struct sockdiag **ret, int netns_fd)
 	sd = xcalloc(1, sizeof(*sd));
 	sd->fd = fd;
 	sd->seq = 0x5d000000;
-	sd->buf = xmalloc(SOCKDIAG_RECV_BUF);
+	sd->buf_size = SOCKDIAG_RECV_BUF;
+	sd->buf = xmalloc(sd->buf_size);
 	*ret = sd;
 	return 0;
 }
@@ -278,32 +280,7 @@ int sockdiag_parse(const struct sockdiag_req *req, uint32_t seq, const void *buf
 
 static int recv_buf(struct sockdiag *sd, size_t *ret_len)
 {
-	for (;;) {
-		struct iovec iov = { .iov_base = sd->buf, .iov_len = SOCKDIAG_RECV_BUF };
-		struct sockaddr_nl sa;
-		struct msghdr msg = {
-			.msg_name = &sa,
-			.msg_namelen = sizeof(sa),
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-		};
-		ssize_t n = recvmsg(sd->fd, &msg, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
-		}
-		if (msg.msg_flags & MSG_TRUNC)
-			return -EMSGSIZE;
-		/* only the kernel (port 0) answers dumps */
-		if (msg.msg_namelen >= sizeof(sa) && sa.nl_pid != 0)
-			continue;
-		if (n == 0)
-			return -SPOOR_EPARSE;
-		*ret_len = (size_t)n;
-		return 0;
-	}
+	return nl_recv(sd->fd, &sd->buf, &sd->buf_size, SOCKDIAG_RECV_BUF_MAX, ret_len);
 }
 
 /* The callback's first error is kept, not returned at once: the rest of

@@ -29,6 +29,8 @@
 /* Size of the receive buffer; the kernel's dump messages are smaller
  * (it fills at most 32 KiB per read). */
 #define SOCKDIAG_RECV_BUF ((size_t)64 << 10)
+/* a kernel datagram larger than that grows the buffer up to this */
+#define SOCKDIAG_RECV_BUF_MAX ((size_t)1 << 20)
 
 /* What to dump. */
 struct sockdiag_req {
