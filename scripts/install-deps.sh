@@ -9,7 +9,8 @@ libsqlite3-dev libjansson-dev libpcre2-dev libssl-dev libedit-dev
 libcmocka-dev procps passwd python3 hyperfine time
 openssh-client iproute2 kmod dmidecode
 libmagic-dev libcap-dev attr e2fsprogs file libcap2-bin
-libcurl4-openssl-dev openssl pciutils usbutils pci.ids usb.ids"
+libcurl4-openssl-dev openssl pciutils usbutils pci.ids usb.ids
+libip4tc-dev iptables libaugeas-dev augeas-lenses augeas-tools"
 
 missing=""
 for p in $PKGS; do

@@ -109,6 +109,10 @@ const struct table_spec *const spoor_table_specs[] = {
 	&memory_arrays_spec,
 	&memory_devices_spec,
 	&oem_strings_spec,
+	/* tables/augeas.c */
+	&augeas_spec,
+	/* tables/iptables.c */
+	&iptables_spec,
 };
 
 const size_t spoor_table_specs_count = ARRAY_SIZE(spoor_table_specs);

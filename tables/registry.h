@@ -114,6 +114,10 @@ extern const struct table_spec smbios_tables_spec;
 extern const struct table_spec memory_arrays_spec;
 extern const struct table_spec memory_devices_spec;
 extern const struct table_spec oem_strings_spec;
+/* tables/augeas.c */
+extern const struct table_spec augeas_spec;
+/* tables/iptables.c */
+extern const struct table_spec iptables_spec;
 
 extern const struct table_spec *const spoor_table_specs[];
 extern const size_t spoor_table_specs_count;

@@ -22,6 +22,8 @@
 const struct flag_def spoor_flag_defs[] = {
 	{ "A", FLAG_STRING, FLAG_SHELL, "", "Select all from a table" },
 	{ "L", FLAG_BOOL, FLAG_SHELL, "false", "List all table names" },
+	{ "augeas_lenses", FLAG_STRING, FLAG_ANY, "/usr/share/augeas/lenses/dist",
+	  "Directory that contains augeas lenses files" },
 	{ "csv", FLAG_BOOL, FLAG_SHELL, "false", "Set output mode to 'csv'" },
 	{ "header", FLAG_BOOL, FLAG_SHELL, "true", "Toggle column headers true/false" },
 	{ "help", FLAG_BOOL, FLAG_CLI, "false", "Show this help and exit" },
