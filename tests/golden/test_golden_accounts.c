@@ -233,10 +233,7 @@ static void sudoers_deep_and_wide(void **state)
 
 	/* binary garbage does not break the parse of the lines after it */
 	strbuf_reset(&sb);
-	for (uint32_t x = 5, i = 0; i < 65536; i++) {
-		x = x * 1103515245u + 12345u;
-		strbuf_addch(&sb, (char)(x >> 16));
-	}
+	test_garbage(&sb, 65536, 5);
 	strbuf_addstr(&sb, "\nmallory ALL=(ALL) NOPASSWD: ALL\n");
 	write_file(dir, "etc/sudoers", sb.buf, sb.len);
 	eng = test_engine(dir);

@@ -108,10 +108,7 @@ static void hostile_crontabs(void **state)
 
 	strbuf_addf(&cmd, "mkdir -p %s/etc/cron.d %s/var/spool/cron/crontabs", dir, dir);
 	free(test_run(cmd.buf));
-	for (int i = 0; i < 65536; i++) {
-		x = x * 1103515245u + 12345u;
-		strbuf_addch(&sb, (char)(x >> 16));
-	}
+	test_garbage(&sb, 65536, x);
 	strbuf_add(&sb, tail, sizeof(tail) - 1);
 	write_file(dir, "etc/crontab", sb.buf, sb.len);
 

@@ -290,10 +290,7 @@ static void binary_garbage(void **state)
 
 	(void)state;
 	tree_make(&t);
-	for (int i = 0; i < 65536; i++) {
-		x = x * 1103515245u + 12345u;
-		strbuf_addch(&sb, (char)(x >> 16));
-	}
+	test_garbage(&sb, 65536, x);
 	strbuf_add(&sb, tail, sizeof(tail) - 1);
 	test_tree_write(&t, "etc/hosts", sb.buf, sb.len);
 	test_tree_write(&t, "etc/services", sb.buf, sb.len);

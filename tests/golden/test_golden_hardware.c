@@ -134,10 +134,7 @@ static void cpu_info_hostile(void **state)
 	{
 		uint32_t x = 99;
 
-		for (int i = 0; i < 65536; i++) {
-			x = x * 1103515245u + 12345u;
-			strbuf_addch(&sb, (char)(x >> 16));
-		}
+		test_garbage(&sb, 65536, x);
 	}
 	test_tree_write(&t, "sys/firmware/dmi/tables/DMI", sb.buf, sb.len);
 	eng = test_engine(t.dir);
@@ -250,10 +247,7 @@ static void shared_memory_hostile(void **state)
 	{
 		uint32_t x = 5;
 
-		for (int i = 0; i < 65536; i++) {
-			x = x * 1103515245u + 12345u;
-			strbuf_addch(&sb, (char)(x >> 16));
-		}
+		test_garbage(&sb, 65536, x);
 	}
 	strbuf_addstr(&sb, "\n         0          9   600                  4096    10    11      1"
 			   "     0     0     0     0          1          2          3"

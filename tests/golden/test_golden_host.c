@@ -144,14 +144,6 @@ static void tree_puts(struct test_tree *t, const char *rel, const char *text)
 	test_tree_write(t, rel, text, strlen(text));
 }
 
-static void garbage(struct strbuf *sb, size_t n, uint32_t seed)
-{
-	for (size_t i = 0; i < n; i++) {
-		seed = seed * 1103515245u + 12345u;
-		strbuf_addch(sb, (char)(seed >> 16));
-	}
-}
-
 static void empty_root(void **state)
 {
 	struct engine *eng;
@@ -269,7 +261,7 @@ static void hostile_release_files(void **state)
 
 	(void)state;
 	test_tree_make(&t);
-	garbage(&sb, 4096, 7);
+	test_garbage(&sb, 4096, 7);
 	test_tree_write(&t, "etc/os-release", sb.buf, sb.len);
 	test_tree_write(&t, "etc/redhat-release", sb.buf, sb.len);
 	eng = test_engine(t.dir);
@@ -326,7 +318,7 @@ static void system_info_corners(void **state)
 
 	/* binary garbage instead of every file */
 	strbuf_reset(&sb);
-	garbage(&sb, 8192, 99);
+	test_garbage(&sb, 8192, 99);
 	test_tree_write(&t, "proc/cpuinfo", sb.buf, sb.len);
 	test_tree_write(&t, "proc/meminfo", sb.buf, sb.len);
 	test_tree_write(&t, "proc/sys/kernel/hostname", sb.buf, sb.len);
@@ -376,7 +368,7 @@ static void kernel_info_corners(void **state)
 
 	/* binary garbage */
 	strbuf_reset(&sb);
-	garbage(&sb, 4096, 3);
+	test_garbage(&sb, 4096, 3);
 	test_tree_write(&t, "proc/cmdline", sb.buf, sb.len);
 	test_tree_write(&t, "proc/version", sb.buf, sb.len);
 	eng = test_engine(t.dir);

@@ -86,15 +86,6 @@ static void tree_fifo(struct test_tree *t, const char *rel)
 		fail_msg("mkfifo %s: %s", path, strerror(errno));
 }
 
-/* Deterministic bytes, newlines, NULs and separators included. */
-static void garbage(struct strbuf *sb, size_t n, uint32_t seed)
-{
-	for (size_t i = 0; i < n; i++) {
-		seed = seed * 1103515245u + 12345u;
-		strbuf_addch(sb, (char)(seed >> 16));
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* kernel_modules */
 
@@ -139,9 +130,9 @@ static void kernel_modules_hostile(void **state)
 	engine_free(eng);
 
 	/* binary garbage around one good line */
-	garbage(&sb, 65536, 7);
+	test_garbage(&sb, 65536, 7);
 	strbuf_addstr(&sb, "\ngood 4096 0 - Live 0x1\n");
-	garbage(&sb, 4096, 8);
+	test_garbage(&sb, 4096, 8);
 	test_tree_write(&t, "proc/modules", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT * FROM kernel_modules WHERE name = 'good'",
@@ -349,7 +340,7 @@ static void system_controls_hostile(void **state)
 	}
 	/* configuration: garbage, an oversized file, a good one */
 	strbuf_reset(&sb);
-	garbage(&sb, 65536, 3);
+	test_garbage(&sb, 65536, 3);
 	strbuf_addstr(&sb, "\nkernel.small = 8\n");
 	test_tree_write(&t, "etc/sysctl.d/10-garbage.conf", sb.buf, sb.len);
 	strbuf_reset(&sb);
@@ -449,9 +440,9 @@ static void mounts_hostile(void **state)
 	test_assert_query(eng, "SELECT count(*) FROM mounts", "0\n");
 	engine_free(eng);
 
-	garbage(&sb, 65536, 11);
+	test_garbage(&sb, 65536, 11);
 	strbuf_addstr(&sb, "\n/dev/sda1 /good ext4 rw 0 0\n");
-	garbage(&sb, 4096, 12);
+	test_garbage(&sb, 4096, 12);
 	test_tree_write(&t, "proc/mounts", sb.buf, sb.len);
 	eng = test_engine(t.dir);
 	test_assert_query(eng, "SELECT device, device_alias, type, flags FROM mounts WHERE path = '/good'",

@@ -81,14 +81,6 @@ static void tree_symlink(struct test_tree *t, const char *rel, const char *targe
 		fail_msg("symlink %s: %s", path, strerror(errno));
 }
 
-static void garbage(struct strbuf *sb, size_t n, uint32_t seed)
-{
-	for (size_t i = 0; i < n; i++) {
-		seed = seed * 1103515245u + 12345u;
-		strbuf_addch(sb, (char)(seed >> 16));
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* process_envs */
 
@@ -303,7 +295,7 @@ static void hostile_files(void **state)
 	/* binary garbage in maps around good lines: no crash, the good
 	 * lines are read */
 	strbuf_addstr(&sb, "00400000-00401000 r--p 00000000 00:00 0 [first]\n");
-	garbage(&sb, 65536, 5);
+	test_garbage(&sb, 65536, 5);
 	strbuf_addstr(&sb, "\n00402000-00403000 r--p 00000000 00:00 0 [last]\n");
 	test_tree_write(&t, "proc/20/maps", sb.buf, sb.len);
 	/* an environ past the 16 MiB bound: the entries that fit are

@@ -279,10 +279,7 @@ static void hostile_files(void **state)
 	strbuf_addf(&cmd, "mkdir -p %s/etc %s/home/eve/.ssh", dir, dir);
 	free(test_run(cmd.buf));
 	write_file(dir, "etc/passwd", passwd, sizeof(passwd) - 1);
-	for (int i = 0; i < 65536; i++) {
-		x = x * 1103515245u + 12345u;
-		strbuf_addch(&sb, (char)(x >> 16));
-	}
+	test_garbage(&sb, 65536, x);
 	strbuf_add(&sb, tail, sizeof(tail) - 1);
 	write_file(dir, "home/eve/.ssh/authorized_keys", sb.buf, sb.len);
 	write_file(dir, "home/eve/.ssh/known_hosts", sb.buf, sb.len);

@@ -264,10 +264,7 @@ static void binary_garbage(void **state)
 	(void)state;
 	tree_make(&t);
 	/* deterministic bytes, ':' and '\n' included */
-	for (int i = 0; i < 65536; i++) {
-		x = x * 1103515245u + 12345u;
-		strbuf_addch(&sb, (char)(x >> 16));
-	}
+	test_garbage(&sb, 65536, x);
 	strbuf_add(&sb, tail, sizeof(tail) - 1);
 	test_tree_write(&t, "etc/passwd", sb.buf, sb.len);
 	test_tree_write(&t, "etc/group", sb.buf, sb.len);

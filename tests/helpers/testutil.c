@@ -215,6 +215,14 @@ char *test_run(const char *cmd)
 	return strbuf_detach(&sb, NULL);
 }
 
+void test_garbage(struct strbuf *sb, size_t n, uint32_t seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		strbuf_addch(sb, (char)(seed >> 16));
+	}
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

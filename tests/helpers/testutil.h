@@ -8,9 +8,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "engine.h"
+#include "strbuf.h"
 
 /* An engine over all registered tables; root NULL = the live host.
  * Fails the test on error. */
@@ -53,6 +55,11 @@ char *test_reference_path(const char *file);
 /* Runs a shell command and returns its stdout (malloc'd); fails the test
  * when the command cannot run or exits non-zero. */
 char *test_run(const char *cmd);
+
+/* Appends n deterministic pseudo-random bytes (a linear congruential
+ * generator from seed: every byte value, ':' and '\n' included) for
+ * tests of binary garbage in a file. */
+void test_garbage(struct strbuf *sb, size_t n, uint32_t seed);
 
 /* Netlink buffers captured from a kernel, one received datagram per
  * line of hex in tests/unit/data/<dir>/<name>.hex. */
