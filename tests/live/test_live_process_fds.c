@@ -418,9 +418,9 @@ static void lines_of(const struct strbuf *s, const char *pid, struct strbuf *out
 	}
 }
 
-static void host_files(void **state)
+/* One comparison of every quiet process; a mismatch is written to msg. */
+static bool host_files_once(struct fixture *f, struct strbuf *msg, size_t *ret_compared)
 {
-	struct fixture *f = *state;
 	struct strbuf before, after;
 	struct test_rows rows;
 	struct strbuf ours = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT, filtered = STRBUF_INIT;
@@ -478,20 +478,44 @@ static void host_files(void **state)
 			l = nl + 1;
 		}
 		lines_of(&ours, pid, &b);
-		if (strcmp(filtered.buf, b.buf) != 0)
-			fail_msg("pid %s: find says\n%s--- spoor says\n%s", pid, filtered.buf,
-				 b.buf);
+		if (strcmp(filtered.buf, b.buf) != 0 && !msg->len)
+			strbuf_addf(msg, "pid %s: find says\n%s--- spoor says\n%s", pid,
+				    filtered.buf, b.buf);
 		compared++;
 	}
-	/* the child at least, and the host's daemons */
-	print_message("%zu processes compared\n", compared);
-	assert_true(compared >= 2);
+	*ret_compared = compared;
 	strbuf_release(&before);
 	strbuf_release(&after);
 	strbuf_release(&ours);
 	strbuf_release(&a);
 	strbuf_release(&b);
 	strbuf_release(&filtered);
+	return msg->len == 0;
+}
+
+/*
+ * A process can open and close a file between find's two snapshots and
+ * spoor's read while looking unchanged to both (other tests run beside
+ * this one): a mismatch counts only when it repeats on every try.
+ */
+static void host_files(void **state)
+{
+	struct strbuf msg = STRBUF_INIT;
+	size_t compared = 0;
+	bool same = false;
+
+	for (int tries = 0; tries < 5 && !same; tries++) {
+		strbuf_reset(&msg);
+		same = host_files_once(*state, &msg, &compared);
+		if (!same)
+			usleep(100000);
+	}
+	if (!same)
+		fail_msg("%s", msg.buf);
+	/* the child at least, and the host's daemons */
+	print_message("%zu processes compared\n", compared);
+	assert_true(compared >= 2);
+	strbuf_release(&msg);
 }
 
 int main(void)
